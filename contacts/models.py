@@ -1,0 +1,198 @@
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class TrackedModel(models.Model):
+    """Who created and last changed a record, and when."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+
+class User(AbstractUser):
+    """A login. Its account role decides the landing page and what the person may do
+    across missions; rights on one mission come from their delegate role on it."""
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", "Manager"
+        ORGANISER = "organiser", "Organiser"
+        DELEGATE = "delegate", "Delegate"
+
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.DELEGATE)
+    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/London")
+    calendar_token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="user_email_unique_ci"),
+        ]
+
+    @property
+    def is_manager(self) -> bool:
+        return self.is_superuser or self.role == self.Role.MANAGER
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Sector(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(TrackedModel):
+    class Kind(models.TextChoices):
+        UNIVERSITY = "university", "University"
+        COMPANY = "company", "Company"
+        SME = "sme", "SME"
+        PUBLIC_BODY = "public_body", "Public body"
+        TRADE_ASSOCIATION = "trade_association", "Trade association"
+        CLUSTER = "cluster", "Cluster or network"
+        INVESTOR = "investor", "Investor"
+        RESEARCH_INSTITUTE = "research_institute", "Research institute"
+        HOSPITAL = "hospital", "Hospital"
+
+    name = models.CharField("name (romanised)", max_length=200)
+    name_native = models.CharField(
+        "name in native script", max_length=200, blank=True, help_text="E.g. 武田薬品工業 for Takeda."
+    )
+    name_reading = models.CharField(
+        "romanised reading",
+        max_length=200,
+        blank=True,
+        help_text="How the native name is read in Latin letters, e.g. Takeda Yakuhin Kogyo.",
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.COMPANY)
+    country = CountryField(blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    website = models.URLField(blank=True)
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="organisations")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="subsidiaries")
+    notes = models.TextField(blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_records",
+        editable=False,
+        help_text="Set when this record was merged into another; it is then hidden from lists.",
+    )
+    history = HistoricalRecords(excluded_fields=["modified_at"])
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["country", "kind"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="organisation_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(parent=models.F("id")), name="organisation_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        if self.name_native and self.name_native != self.name:
+            return f"{self.name} ({self.name_native})"
+        return self.name
+
+
+class Person(TrackedModel):
+    class NameOrder(models.TextChoices):
+        GIVEN_FIRST = "given_first", "Given name first (Oscar Ces)"
+        FAMILY_FIRST = "family_first", "Family name first (佐藤 健)"
+
+    class LawfulBasis(models.TextChoices):
+        NONE = "", "Not recorded"
+        CONSENT = "consent", "Consent"
+        CONTRACT = "contract", "Contract"
+        LEGITIMATE_INTERESTS = "legitimate_interests", "Legitimate interests"
+        LEGAL_OBLIGATION = "legal_obligation", "Legal obligation"
+        PUBLIC_TASK = "public_task", "Public task"
+
+    class Consent(models.TextChoices):
+        UNKNOWN = "unknown", "Unknown"
+        GIVEN = "given", "Given"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    honorific = models.CharField(max_length=40, blank=True, help_text="Prof, Dr, Lord, 様…")
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100)
+    name_native = models.CharField("name in native script", max_length=200, blank=True)
+    name_reading = models.CharField("romanised reading", max_length=200, blank=True)
+    name_order = models.CharField(max_length=16, choices=NameOrder.choices, default=NameOrder.GIVEN_FIRST)
+    job_title = models.CharField(max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    languages = models.CharField(max_length=200, blank=True, help_text="E.g. English, Japanese")
+    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/London")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+    lawful_basis = models.CharField(max_length=32, choices=LawfulBasis.choices, blank=True)
+    consent = models.CharField(max_length=16, choices=Consent.choices, default=Consent.UNKNOWN)
+    consent_changed_on = models.DateField(null=True, blank=True)
+    do_not_contact = models.BooleanField(default=False, help_text="Never email this person.")
+    reminders_opt_out = models.BooleanField(default=False, help_text="Opted out of reminder emails.")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_records", editable=False
+    )
+    history = HistoricalRecords(excluded_fields=["modified_at"])
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name_plural = "people"
+        indexes = [models.Index(Lower("email"), name="person_email_ci")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(family_name=""), name="person_family_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def full_name(self) -> str:
+        parts = [self.given_name, self.family_name]
+        if self.name_order == self.NameOrder.FAMILY_FIRST:
+            parts.reverse()
+        return " ".join(p for p in parts if p)
+
+    @property
+    def display_name(self) -> str:
+        name = " ".join(
+            p for p in [self.honorific if self.name_order == self.NameOrder.GIVEN_FIRST else "", self.full_name] if p
+        )
+        if self.name_native:
+            return f"{name} ({self.name_native})"
+        return name
+
+    @property
+    def can_be_emailed(self) -> bool:
+        return bool(self.email) and not self.do_not_contact

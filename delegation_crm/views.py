@@ -1,0 +1,13 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+
+from events.access import navigation_role
+
+
+@login_required
+def home(request):
+    """Each role lands where its work is: managers and organisers on missions,
+    delegates on their follow-ups."""
+    if navigation_role(request.user) in ("manager", "organiser"):
+        return redirect("events:mission-list")
+    return redirect("followups:my-followups")

@@ -1,0 +1,57 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Delegate, Enquiry, Event, Mission, PartneringMeeting
+
+
+class DelegateInline(admin.TabularInline):
+    model = Delegate
+    autocomplete_fields = ["person"]
+    extra = 0
+
+
+@admin.register(Mission)
+class MissionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "direction", "destination_country", "start_date", "end_date", "status"]
+    list_filter = ["status", "direction", "destination_country"]
+    search_fields = ["title", "destination_city"]
+    date_hierarchy = "start_date"
+    autocomplete_fields = ["lead_organisations", "partner_organisations"]
+    inlines = [DelegateInline]
+
+
+@admin.register(Delegate)
+class DelegateAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "mission", "role"]
+    list_filter = ["role", "mission"]
+    search_fields = ["person__family_name", "person__given_name", "person__name_native", "mission__title"]
+    autocomplete_fields = ["person", "mission"]
+    list_select_related = ["person", "mission"]
+
+
+@admin.register(Event)
+class EventAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "mission", "kind", "starts_at", "time_zone", "attendance"]
+    list_filter = ["kind", "mission"]
+    search_fields = ["title", "venue", "city"]
+    autocomplete_fields = ["mission", "co_hosts", "sponsors", "speakers"]
+    list_select_related = ["mission"]
+
+
+@admin.register(PartneringMeeting)
+class PartneringMeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["starts_at", "mission", "event", "topic", "status", "interest"]
+    list_filter = ["status", "interest", "mission"]
+    search_fields = ["topic", "notes", "counterpart_organisations__name", "counterpart_organisations__name_native"]
+    autocomplete_fields = ["mission", "event", "delegates", "counterpart_organisations", "counterpart_people"]
+    list_select_related = ["mission", "event"]
+    date_hierarchy = "starts_at"
+
+
+@admin.register(Enquiry)
+class EnquiryAdmin(SimpleHistoryAdmin):
+    list_display = ["asked_at", "mission", "category", "organisation", "status"]
+    list_filter = ["status", "category", "mission"]
+    search_fields = ["question", "asker_name", "organisation__name"]
+    autocomplete_fields = ["mission", "event", "person", "organisation", "assigned_to"]
+    list_select_related = ["mission", "organisation"]

@@ -1,0 +1,40 @@
+"""Reads for missions, events and meetings: one base queryset per model so
+every page loads related rows the same way."""
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+
+from .access import missions_visible_to
+from .models import Delegate, Event, Mission
+
+
+def mission_list(*, user) -> QuerySet[Mission]:
+    return (
+        missions_visible_to(user)
+        .prefetch_related("lead_organisations")
+        .annotate(
+            delegate_count=Count("delegates", distinct=True),
+            meeting_count=Count("meetings", filter=Q(meetings__status="held"), distinct=True),
+        )
+        .order_by("-start_date", "title")
+    )
+
+
+def event_list(*, mission: Mission) -> QuerySet[Event]:
+    return mission.events.prefetch_related("co_hosts", "sponsors").order_by("starts_at")
+
+
+def agenda_by_day(*, mission: Mission) -> list[tuple[date, list[Event]]]:
+    """Events grouped by their local day in the event's own time zone."""
+    days: dict[date, list[Event]] = defaultdict(list)
+    for event in event_list(mission=mission):
+        days[event.starts_at.astimezone(event.tz).date()].append(event)
+    return sorted(days.items())
+
+
+def delegate_list(*, mission: Mission) -> QuerySet[Delegate]:
+    return mission.delegates.select_related("person__organisation", "person__user").order_by(
+        "person__family_name", "person__given_name"
+    )
