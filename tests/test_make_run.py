@@ -15,8 +15,6 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-import pytest
-
 from followups.demo import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,11 +51,11 @@ def sign_in(base, username):
     return response.geturl(), response.read().decode()
 
 
-@pytest.mark.timeout_sensitive
 def test_make_run_serves_the_demo_and_stops_cleanly(tmp_path):
     port = free_port()
     marker = f"RUN_STACK_TEST={uuid.uuid4()}"
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
+    inherited = ("DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DJANGO_SETTINGS_MODULE")
+    env = {k: v for k, v in os.environ.items() if k not in inherited}
     env.update({"VAR_DIR": str(tmp_path), "PORT": str(port), "DEBUG": "1", marker.split("=")[0]: marker.split("=")[1]})
     log = tmp_path / "run.log"
     with log.open("w") as out:
