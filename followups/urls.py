@@ -1,9 +1,15 @@
 from django.urls import path
 
-from . import views
+from .views import mine
 
 app_name = "followups"
 
 urlpatterns = [
-    path("mine/", views.my_followups, name="my-followups"),
+    # Follow-ups, outcomes and the calendar feed
+    path("mine/", mine.my_followups, name="my-followups"),
+    #
+    # Reminder emails
+    #
+    # Mission report and exports
+    #
 ]
