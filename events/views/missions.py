@@ -1,8 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from . import selectors
-from .access import can_organise, get_mission_for_user
+from .. import selectors
+from ..access import can_organise, get_mission_for_user
 
 
 @login_required
