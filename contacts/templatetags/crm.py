@@ -6,17 +6,6 @@ from django.utils import timezone
 register = template.Library()
 
 
-@register.filter
-def in_zone(value, tz_name):
-    """An aware datetime converted to a named time zone."""
-    if value is None:
-        return None
-    try:
-        return value.astimezone(zoneinfo.ZoneInfo(str(tz_name)))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return value
-
-
 @register.simple_tag
 def differs_from_viewer(value, tz_name):
     """True when the viewer's own clock would read differently from the event's."""

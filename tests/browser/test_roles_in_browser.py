@@ -31,7 +31,10 @@ def test_organiser_lands_on_their_missions_and_opens_the_agenda(page, demo):
     assert page.get_by_role("heading", name="Agenda").is_visible()
     agenda = page.locator("#content").inner_text()
     assert "UK Life Sciences Symposium" in agenda
-    assert "Asia/Tokyo" in agenda  # times are shown in the event's zone, which is named
+    # the symposium starts at 13:00 in Tokyo, shown in the event's named zone and in the viewer's own
+    symposium = page.locator("li", has_text="UK Life Sciences Symposium")
+    assert "13:00–18:00 Asia/Tokyo" in symposium.inner_text()
+    assert "your time: " in symposium.inner_text() and "04:00 (Europe/London)" in symposium.inner_text()
 
 
 def test_delegate_lands_on_their_followups(page, demo):
