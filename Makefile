@@ -42,5 +42,11 @@ format: $(VENV)/.dev-deps
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
+bench-data: $(VENV)/.run-deps
+	$(PY) bench/generate.py $(BENCH_ARGS)
+
+bench: $(VENV)/.run-deps
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf var/db.sqlite3 var/celery-broker var/celerybeat-schedule* var/sent-emails var/media
