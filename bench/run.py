@@ -87,8 +87,13 @@ def measure(repeat: int) -> list[dict]:
         for _ in range(2):  # warm caches and connections
             client.get(url)
         times = []
-        queries = []
-        with connection.execute_wrapper(lambda execute, sql, *a: queries.append(sql) or execute(sql, *a)):
+        queries: list[str] = []
+
+        def count(execute, sql, params, many, context, queries=queries):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
             response = client.get(url)
         status = response.status_code
         for _ in range(repeat):
