@@ -4,10 +4,18 @@ every page loads related rows the same way."""
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from .access import missions_visible_to
-from .models import Delegate, Event, Mission
+from .models import Delegate, Event, Mission, PartneringMeeting
+
+
+def _count_per_mission(queryset) -> Coalesce:
+    """A correlated COUNT per mission row: cheap with the (mission, …) indexes,
+    where joining and counting DISTINCT would multiply every meeting by every delegate."""
+    counted = queryset.filter(mission=OuterRef("pk")).order_by().values("mission").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def mission_list(*, user) -> QuerySet[Mission]:
@@ -15,8 +23,8 @@ def mission_list(*, user) -> QuerySet[Mission]:
         missions_visible_to(user)
         .prefetch_related("lead_organisations")
         .annotate(
-            delegate_count=Count("delegates", distinct=True),
-            meeting_count=Count("meetings", filter=Q(meetings__status="held"), distinct=True),
+            delegate_count=_count_per_mission(Delegate.objects.all()),
+            meeting_count=_count_per_mission(PartneringMeeting.objects.filter(status=PartneringMeeting.Status.HELD)),
         )
         .order_by("-start_date", "title")
     )
