@@ -6,6 +6,7 @@ from .services import ORGANISATION_FIELDS, PERSON_FIELDS
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https", max_length=200)
     sectors = forms.ModelMultipleChoiceField(
         queryset=Sector.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
