@@ -69,6 +69,7 @@ class MergeForm(forms.Form):
             self.fields[name] = forms.TypedChoiceField(
                 label=model_field.verbose_name.capitalize(),
                 coerce=int,
+                required=False,  # not chosen: the kept record's value stays
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 choices=[(first.pk, _display(first, model_field)), (second.pk, _display(second, model_field))],
                 initial=first.pk if a not in (None, "") else second.pk,

@@ -285,6 +285,11 @@ def _merge(*, model, survivor, other, take_from_other: set[str], acting_user: Us
             setattr(survivor, f.attname, None)
 
     # A login belongs to one person: it follows the survivor if the survivor has none.
+    if model is Person and other.user_id and survivor.user_id:
+        raise MergeRefused(
+            f"{survivor} and {other} each have their own login ({survivor.user.username}, {other.user.username}); "
+            "deactivate one of the logins and unlink it from its person before merging."
+        )
     if model is Person and other.user_id and not survivor.user_id:
         survivor.user_id, other.user_id = other.user_id, None
         other._history_user = acting_user

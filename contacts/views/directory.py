@@ -73,7 +73,9 @@ def _save(form, call):
 
 @login_required
 def organisation_create(request):
-    form = OrganisationForm(request.POST or None, initial={"name": request.GET.get("name", "")[:200]})
+    form = OrganisationForm(
+        request.POST if request.method == "POST" else None, initial={"name": request.GET.get("name", "")[:200]}
+    )
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -95,7 +97,7 @@ def organisation_update(request, pk):
     if organisation.merged_into_id:
         messages.info(request, "This organisation was merged; change the one it was merged into.")
         return redirect("contacts:organisation-detail", pk=organisation.pk)
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(request.POST if request.method == "POST" else None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         saved = _save(
@@ -114,7 +116,7 @@ def person_create(request):
     organisation_id = request.GET.get("organisation", "")
     if organisation_id.isdigit():
         initial["organisation"] = organisation_id
-    form = PersonForm(request.POST or None, initial=initial)
+    form = PersonForm(request.POST if request.method == "POST" else None, initial=initial)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -139,7 +141,7 @@ def person_update(request, pk):
     if person.merged_into_id:
         messages.info(request, "This person was merged; change the record they were merged into.")
         return redirect("contacts:person-detail", pk=person.pk)
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(request.POST if request.method == "POST" else None, instance=person)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _save(form, lambda: services.person_update(person=person, acting_user=request.user, **data)) is not None:

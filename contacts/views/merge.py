@@ -115,7 +115,7 @@ def _compare(request, kind, pk, other_pk):
     if refused := _refuse_merged(request, kind, first, second):
         return refused
     form = MergeForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"survivor": first.pk},
         first=first,
         second=second,

@@ -153,7 +153,7 @@ PERSON_LIST_QUERIES = 7
 
 def test_organisation_list_query_count_is_constant(alice_client, django_assert_num_queries, directory):
     _count_queries(alice_client, ORGS, django_assert_num_queries, ORGANISATION_LIST_QUERIES)
-    for n in range(20):
+    for _ in range(20):
         org = OrganisationFactory(country="JP")
         org.sectors.add(directory.takeda.sectors.get())
         PersonFactory.create_batch(2, organisation=org)
