@@ -141,13 +141,13 @@ def _relations(model):
     return [rel for rel in model._meta.related_objects if rel.related_model is not None]
 
 
-def _relation_label(rel) -> str:
+def _relation_label(rel, count: int) -> str:
+    """E.g. "3 partnering meetings, as counterpart organisations"."""
     related = rel.related_model._meta
-    if rel.many_to_many:
-        return f"{related.verbose_name_plural} ({rel.field.verbose_name})"
-    if rel.related_model is rel.model:
-        return f"{related.verbose_name_plural} ({rel.field.verbose_name} of this record)"
-    return f"{related.verbose_name_plural} ({rel.field.verbose_name})"
+    noun = related.verbose_name if count == 1 else related.verbose_name_plural
+    if rel.related_model is rel.model and rel.field.name == "merged_into":
+        return f"{count} earlier merged {noun}"
+    return f"{count} {noun}, as {rel.field.verbose_name}"
 
 
 def _unique_sets(model, field_name: str) -> list[tuple[list[str], models.Q | None]]:
@@ -197,12 +197,12 @@ def merge_preview(*, survivor, other) -> list[RelationMove]:
         if rel.many_to_many:
             count = rel.through._base_manager.filter(**{rel.field.m2m_reverse_field_name(): other}).count()
             if count:
-                moves.append(RelationMove(_relation_label(rel), count))
+                moves.append(RelationMove(_relation_label(rel, count), count))
             continue
         rows = list(_rows(rel, survivor, other))
         if not rows:
             continue
-        move = RelationMove(_relation_label(rel), len(rows))
+        move = RelationMove(_relation_label(rel, len(rows)), len(rows))
         for row in rows:
             clash = _clash(rel, row, survivor)
             if clash is not None:

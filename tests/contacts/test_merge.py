@@ -184,7 +184,7 @@ def test_merge_pages_suggest_the_duplicate_and_show_both_side_by_side(as_user, w
     assert [o.pk for o in found.context["results"]] == [directory.kyoto.pk]
     html = client.get(compare_url("organisation", directory.takeda, twin)).content.decode()
     assert "Takeda Pharma KK" in html and "Osaka" in html and "Tokyo" in html
-    assert "partnering meetings (counterpart organisations)" in html
+    assert "2 partnering meetings, as counterpart organisations" in html
 
 
 def test_organiser_merges_through_the_page(as_user, world, directory, twin):
