@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import F, FloatField, Q, Value
-from django.db.models.functions import Concat, Greatest, Replace
+from django.db.models.functions import Concat, Greatest, Length, Replace
 
 from .models import Organisation, Person
 
@@ -34,6 +34,30 @@ def _compact(value: str) -> str:
 
 def _compact_expr(field_name: str):
     return Replace(Replace(F(field_name), Value(" "), Value("")), Value("\u3000"), Value(""))
+
+
+def _native_overlap(queryset, typed: list[str]):
+    """Records whose native-script name (spaces ignored) equals, contains or is contained in a typed
+    value: 武田薬品 and 武田薬品工業. Plain SQL, so it works in any database locale (pg_trgm finds no
+    trigrams in CJK text in a C-locale database) and for two-character names such as 佐藤."""
+    values = [value for value in typed if len(value) >= 2]
+    if not values:
+        return queryset.none()
+    queryset = queryset.alias(
+        native_compact=_compact_expr("name_native"), native_length=Length(_compact_expr("name_native"))
+    )
+    query = Q()
+    for i, value in enumerate(values):
+        queryset = queryset.alias(**{f"typed_{i}": Value(value)})
+        query |= Q(native_compact__contains=value)
+        query |= Q(native_length__gte=2, **{f"typed_{i}__contains": F("native_compact")})
+    return queryset.filter(query)
+
+
+def _collect_native(matches: dict, records, typed: list[str]) -> None:
+    for record in records:
+        same = _compact(record.name_native) in typed
+        _collect(matches, [record], "same name in native script" if same else "similar name in native script")
 
 
 def website_domain(url: str) -> str:
@@ -95,10 +119,7 @@ def organisation_duplicates(
         _collect(matches, similar, "similar name")
 
     compact = [_compact(v) for v in typed_names if _compact(v)]
-    if compact:
-        # Works in any database locale, even where pg_trgm finds no trigrams in CJK text.
-        same_native = base.alias(native_compact=_compact_expr("name_native")).filter(native_compact__in=compact)
-        _collect(matches, same_native[:limit], "same name in native script")
+    _collect_native(matches, _native_overlap(base, compact)[:limit], compact)
 
     domain = website_domain(website)
     if domain:
@@ -153,10 +174,8 @@ def person_duplicates(
             similar = base.filter(query).order_by("family_name")[:limit] if query else []
         _collect(matches, similar, "similar name")
 
-    compact = _compact(name_native)
-    if compact:
-        same_native = base.alias(native_compact=_compact_expr("name_native")).filter(native_compact=compact)
-        _collect(matches, same_native[:limit], "same name in native script")
+    compact = [_compact(name_native)] if _compact(name_native) else []
+    _collect_native(matches, _native_overlap(base, compact)[:limit], compact)
 
     if email:
         _collect(matches, base.filter(email__iexact=email)[:limit], "same email")

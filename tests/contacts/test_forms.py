@@ -182,3 +182,15 @@ def test_organiser_edits_a_person_keeping_name_order(as_user, world, directory):
     assert response.status_code == 302
     directory.sato.refresh_from_db()
     assert directory.sato.job_title == "Head of BD" and directory.sato.full_name == "Sato Ken"
+
+
+def test_native_script_overlap_is_found_without_trigrams(world, directory):
+    """Two-character names and partial native names match by plain containment, whatever the locale."""
+    from contacts.duplicates import organisation_duplicates, person_duplicates
+
+    matches = person_duplicates(family_name="X", name_native="佐藤")
+    assert [m.record.pk for m in matches] == [directory.sato.pk]
+    assert "similar name in native script" in matches[0].reasons
+    matches = organisation_duplicates(name="Zzz", name_native="武田薬品工業株式会社")
+    assert directory.takeda.pk in [m.record.pk for m in matches]
+    assert organisation_duplicates(name="Zzz", name_native="武") == []
