@@ -1,9 +1,14 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from .models import FollowUp
+from contacts.models import Organisation, Person
+from events.access import missions_visible_to
+from events.models import Delegate, Enquiry, PartneringMeeting
+
+from .access import followups_visible_to
+from .models import FollowUp, Outcome
 
 
 def followup_base_queryset() -> QuerySet[FollowUp]:
@@ -34,3 +39,97 @@ def my_followups(*, user, today: date, done_limit: int = 20) -> FollowUpBuckets:
             buckets.later.append(followup)
     buckets.done = list(mine.filter(status=FollowUp.Status.DONE).order_by("-completed_at")[:done_limit])
     return buckets
+
+
+# Contact activity
+#
+# contacts may not import events or followups, so the directory gets everything
+# it shows about missions through this object (settings.CONTACT_ACTIVITY_PROVIDER).
+# Every query goes through the mission and follow-up access rules: a viewer sees
+# the meetings, enquiries and outcomes of missions they may see, and only the
+# follow-ups they may see (a delegate: their own).
+
+
+@dataclass
+class ContactActivity:
+    meetings: list = field(default_factory=list)
+    followups: list = field(default_factory=list)
+    outcomes: list = field(default_factory=list)
+    enquiries: list = field(default_factory=list)
+    delegations: list = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.meetings or self.followups or self.outcomes or self.enquiries or self.delegations)
+
+
+class ContactActivityProvider:
+    def missions(self, *, user):
+        """The missions a viewer may filter the directory by."""
+        return missions_visible_to(user).only("pk", "title", "start_date").order_by("-start_date", "title")
+
+    def organisations_met_at(self, *, user, mission_id):
+        """Ids of organisations met in a meeting or at the stand on a mission the viewer may see."""
+        missions = missions_visible_to(user).filter(pk=mission_id)
+        return Organisation.objects.filter(
+            Q(meetings__mission__in=missions) | Q(enquiries__mission__in=missions)
+        ).values("pk")
+
+    def people_met_at(self, *, user, mission_id):
+        missions = missions_visible_to(user).filter(pk=mission_id)
+        met = Q(meetings__mission__in=missions) | Q(enquiries__mission__in=missions)
+        return Person.objects.filter(met).values("pk")
+
+    def for_organisation(self, *, user, organisation) -> ContactActivity:
+        missions = missions_visible_to(user)
+        meetings = PartneringMeeting.objects.filter(mission__in=missions, counterpart_organisations=organisation)
+        followups = followups_visible_to(user).filter(
+            Q(meeting__counterpart_organisations=organisation) | Q(enquiry__organisation=organisation)
+        )
+        outcomes = Outcome.objects.filter(mission__in=missions, organisations=organisation)
+        enquiries = Enquiry.objects.filter(mission__in=missions, organisation=organisation)
+        return self._activity(meetings, followups, outcomes, enquiries, Delegate.objects.none())
+
+    def for_person(self, *, user, person) -> ContactActivity:
+        missions = missions_visible_to(user)
+        meetings = PartneringMeeting.objects.filter(
+            Q(counterpart_people=person) | Q(delegates__person=person), mission__in=missions
+        )
+        followups = followups_visible_to(user).filter(
+            Q(meeting__counterpart_people=person) | Q(enquiry__person=person) | Q(assignee__person=person)
+        )
+        outcomes = Outcome.objects.filter(
+            Q(meeting__counterpart_people=person) | Q(followup__meeting__counterpart_people=person),
+            mission__in=missions,
+        )
+        enquiries = Enquiry.objects.filter(mission__in=missions, person=person)
+        delegations = Delegate.objects.filter(mission__in=missions, person=person)
+        return self._activity(meetings, followups, outcomes, enquiries, delegations)
+
+    @staticmethod
+    def _activity(meetings, followups, outcomes, enquiries, delegations) -> ContactActivity:
+        # The OR filters above cross many-to-many joins; select by id so each row shows once.
+        return ContactActivity(
+            meetings=list(
+                PartneringMeeting.objects.filter(pk__in=meetings.values("pk"))
+                .select_related("mission", "event")
+                .prefetch_related("delegates__person", "counterpart_organisations", "counterpart_people")
+                .order_by("-starts_at", "pk")
+            ),
+            followups=list(followup_base_queryset().filter(pk__in=followups.values("pk")).order_by("due_on", "pk")),
+            outcomes=list(
+                Outcome.objects.filter(pk__in=outcomes.values("pk"))
+                .select_related("mission")
+                .prefetch_related("organisations")
+                .order_by("-achieved_on", "pk")
+            ),
+            enquiries=list(
+                Enquiry.objects.filter(pk__in=enquiries.values("pk"))
+                .select_related("mission", "person", "organisation", "assigned_to__person")
+                .order_by("-asked_at", "pk")
+            ),
+            delegations=list(delegations.select_related("mission").order_by("-mission__start_date")),
+        )
+
+
+contact_activity = ContactActivityProvider()

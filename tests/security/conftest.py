@@ -24,4 +24,6 @@ def world(world):
     world.enquiry = EnquiryFactory(mission=a, event=world.event, organisation=world.organisation)
     world.followup = FollowUpFactory(assignee=world.dave_delegate, meeting=world.meeting)
     world.outcome = OutcomeFactory(mission=a, meeting=world.meeting)
+    world.other_organisation = OrganisationFactory(name="Takeda Pharma KK", country="JP")
+    world.other_person = PersonFactory(organisation=world.other_organisation, family_name="Satou", given_name="Ken")
     return world

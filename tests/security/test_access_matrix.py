@@ -23,6 +23,7 @@ EVERYONE_SIGNED_IN = {"dave", "erin", "alice", "oliver", "mary"}
 ON_MISSION_A = {"dave", "alice", "mary"}
 ORGANISES_A = {"alice", "mary"}
 MANAGERS = {"mary"}
+DIRECTORY_EDITORS = {"alice", "oliver", "mary"}  # account role organiser, or manager
 
 # Reached without signing in by design (sign-in, password reset); tested in test_accounts.py.
 PUBLIC = {
@@ -50,6 +51,24 @@ RULES: dict[str, Rule] = {
     "events:mission-list": Rule(EVERYONE_SIGNED_IN),
     "events:mission-detail": Rule(ON_MISSION_A, kwargs=lambda w: {"pk": w.mission_a.pk}),
     "followups:my-followups": Rule(EVERYONE_SIGNED_IN),
+    # Contacts directory: everyone signed in browses and adds; organisers (account role) and managers
+    # change existing records and merge them.
+    "contacts:organisation-list": Rule(EVERYONE_SIGNED_IN),
+    "contacts:organisation-create": Rule(EVERYONE_SIGNED_IN),
+    "contacts:organisation-detail": Rule(EVERYONE_SIGNED_IN, kwargs=lambda w: {"pk": w.organisation.pk}),
+    "contacts:organisation-update": Rule(DIRECTORY_EDITORS, kwargs=lambda w: {"pk": w.organisation.pk}),
+    "contacts:organisation-merge": Rule(DIRECTORY_EDITORS, kwargs=lambda w: {"pk": w.organisation.pk}),
+    "contacts:organisation-merge-compare": Rule(
+        DIRECTORY_EDITORS, kwargs=lambda w: {"pk": w.organisation.pk, "other_pk": w.other_organisation.pk}
+    ),
+    "contacts:person-list": Rule(EVERYONE_SIGNED_IN),
+    "contacts:person-create": Rule(EVERYONE_SIGNED_IN),
+    "contacts:person-detail": Rule(EVERYONE_SIGNED_IN, kwargs=lambda w: {"pk": w.person.pk}),
+    "contacts:person-update": Rule(DIRECTORY_EDITORS, kwargs=lambda w: {"pk": w.person.pk}),
+    "contacts:person-merge": Rule(DIRECTORY_EDITORS, kwargs=lambda w: {"pk": w.person.pk}),
+    "contacts:person-merge-compare": Rule(
+        DIRECTORY_EDITORS, kwargs=lambda w: {"pk": w.person.pk, "other_pk": w.other_person.pk}
+    ),
 }
 
 

@@ -1,0 +1,110 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+
+from .models import Organisation, Person, Sector
+from .services import ORGANISATION_FIELDS, PERSON_FIELDS
+
+
+class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https", max_length=200)
+    sectors = forms.ModelMultipleChoiceField(
+        queryset=Sector.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [*ORGANISATION_FIELDS, "sectors"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Organisation.objects.filter(merged_into__isnull=True).order_by("name")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].label = "Parent organisation"
+        self.fields["name_native"].widget.attrs["class"] = "native"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+        widgets = {"consent_changed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(merged_into__isnull=True).order_by("name")
+        self.fields["name_native"].widget.attrs["class"] = "native"
+        self.fields["name_native"].help_text = "E.g. 佐藤 健 (family name first, as written in Japanese)."
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class MergePickForm(forms.Form):
+    """Which record to merge with: found by a search or from the suggested duplicates."""
+
+    q = forms.CharField(label="Find the other record", max_length=200, required=False)
+
+
+class MergeForm(forms.Form):
+    """Side by side: which record survives and, where they differ, whose value to keep."""
+
+    survivor = forms.TypedChoiceField(label="Keep this record", coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args, first, second, fields, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.first, self.second = first, second
+        self.fields["survivor"].choices = [(first.pk, str(first)), (second.pk, str(second))]
+        self.rows = []
+        for model_field in fields:
+            a, b = model_field.value_from_object(first), model_field.value_from_object(second)
+            if a == b or (not a and not b):
+                continue
+            name = f"field_{model_field.name}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=model_field.verbose_name.capitalize(),
+                coerce=int,
+                required=False,  # not chosen: the kept record's value stays
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                choices=[(first.pk, _display(first, model_field)), (second.pk, _display(second, model_field))],
+                initial=first.pk if a not in (None, "") else second.pk,
+            )
+            self.rows.append((model_field, name))
+
+    def bound_rows(self):
+        return [(model_field, self[name]) for model_field, name in self.rows]
+
+    def take_from_other(self) -> set[str]:
+        """Names of the fields whose value comes from the record that is merged away."""
+        survivor = self.cleaned_data["survivor"]
+        return {
+            model_field.name
+            for model_field, name in self.rows
+            if self.cleaned_data.get(name) is not None and self.cleaned_data[name] != survivor
+        }
+
+    def survivor_and_other(self):
+        if self.cleaned_data["survivor"] == self.first.pk:
+            return self.first, self.second
+        return self.second, self.first
+
+
+def _display(record, model_field) -> str:
+    if model_field.choices:
+        value = getattr(record, f"get_{model_field.name}_display")()
+    elif model_field.is_relation:
+        value = getattr(record, model_field.name)
+    else:
+        value = model_field.value_from_object(record)
+    if value in (None, ""):
+        return "(empty)"
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    return str(value)
