@@ -5,7 +5,16 @@ from django.utils import timezone
 from .. import selectors
 
 
+def buckets_context(request, *, failed=None) -> dict:
+    today = timezone.localdate()
+    return {
+        "buckets": selectors.my_followups(user=request.user, today=today),
+        "today": today,
+        "failed": failed or {},
+        "from_page": "mine",
+    }
+
+
 @login_required
 def my_followups(request):
-    buckets = selectors.my_followups(user=request.user, today=timezone.localdate())
-    return render(request, "followups/my_followups.html", {"buckets": buckets})
+    return render(request, "followups/my_followups.html", buckets_context(request))
