@@ -124,7 +124,9 @@ class MissionFollowUpFilter(django_filters.FilterSet):
 
     status = django_filters.ChoiceFilter(choices=FollowUp.Status.choices, empty_label="Any status")
     assignee = django_filters.ModelChoiceFilter(queryset=Delegate.objects.none(), empty_label="Anyone")
-    overdue = django_filters.ChoiceFilter(choices=OVERDUE[1:], empty_label=OVERDUE[0][1], method="filter_overdue")
+    overdue = django_filters.ChoiceFilter(
+        label="Overdue", choices=OVERDUE[1:], empty_label=OVERDUE[0][1], method="filter_overdue"
+    )
     due_from = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label="Due from", widget=DateInput())
     due_to = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label="Due until", widget=DateInput())
 

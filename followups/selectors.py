@@ -49,8 +49,8 @@ def followup_detail(*, user, pk) -> FollowUp:
 
 
 def mission_followups(*, mission: Mission) -> QuerySet[FollowUp]:
-    """Every follow-up of a mission, for its organisers; filtered by followups.filters."""
-    return followup_base_queryset().filter(mission=mission).order_by("status", "due_on", "-priority", "pk")
+    """Every follow-up of a mission, for its organisers: open ones first (soonest due), then done."""
+    return followup_base_queryset().filter(mission=mission).order_by("-status", "due_on", "-priority", "pk")
 
 
 def mission_delegates(*, mission: Mission) -> QuerySet[Delegate]:

@@ -56,6 +56,8 @@ def _failed(request, followup, kind, form, message=None):
     """Show the form again with what the user typed and why it was refused."""
     if message:
         form.add_error(None, message)
+        if followup.status != followup.Status.OPEN and not _from_my_page(request):
+            messages.error(request, message)  # its form is not on the page of a closed follow-up
     if _from_my_page(request):
         context = buckets_context(request, failed={"pk": followup.pk, "kind": kind, "form": form})
         return render(request, "followups/includes/my_buckets.html", context)
