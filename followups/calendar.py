@@ -6,8 +6,9 @@ Choices, for the calendar applications people actually subscribe with:
   and Outlook show a Tokyo event only in the device's zone; with the TZID the
   event keeps "13:00 Tokyo" when the delegate travels and the apps that show
   an event's zone can do so. The VTIMEZONEs come from the zoneinfo database
-  (icalendar's add_missing_timezones), so Outlook, which ignores TZIDs it has
-  no definition for, still places events correctly.
+  (icalendar's add_missing_timezones, covering the years the feed spans), so
+  Outlook, which ignores TZIDs it has no definition for, still places events
+  correctly.
 - Follow-up due dates are all-day VEVENTs (DTSTART;VALUE=DATE), transparent
   so they do not block free/busy time. VTODO would be the textbook component,
   but Google Calendar and Outlook ignore VTODOs in subscribed feeds and Apple
@@ -24,6 +25,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
@@ -145,5 +147,10 @@ def build_calendar(*, user, items: CalendarItems) -> bytes:
         calendar.add_component(_meeting_component(meeting))
     for followup in items.followups:
         calendar.add_component(_followup_component(followup))
-    calendar.add_missing_timezones()
+    # Zone definitions only for the years the feed spans (the default, 1970-2038, is 10 kB per zone).
+    days = [e.starts_at.date() for e in items.events] + [m.starts_at.date() for m in items.meetings]
+    today = timezone.now().date()
+    first = min([*days, today]) - timedelta(days=366)
+    last = max([*days, today]) + timedelta(days=3 * 366)
+    calendar.add_missing_timezones(first_date=first, last_date=last)
     return calendar.to_ical()
