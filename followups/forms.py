@@ -174,7 +174,7 @@ class OutcomeForm(forms.ModelForm):
         queryset=Organisation.objects.filter(merged_into=None).order_by("name"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8, "data-searchable": "organisations"}),
-        help_text="Type in the search box to narrow the list; Ctrl/⌘-click to pick several.",
+        help_text="Pick as many as apply.",
     )
     currency = forms.CharField(
         max_length=3,
@@ -187,6 +187,7 @@ class OutcomeForm(forms.ModelForm):
         model = Outcome
         fields = ["kind", "title", "achieved_on", "organisations", "value", "currency", "jobs", "description"]
         labels = {"achieved_on": "Date", "jobs": "Jobs created or safeguarded"}
+        help_texts = {"jobs": ""}
         widgets = {"achieved_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
