@@ -169,6 +169,13 @@ class OrganisationMultipleChoiceField(forms.ModelMultipleChoiceField):
         return str(obj)
 
 
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        when = obj.starts_at.astimezone(obj.mission.tz)
+        orgs = ", ".join(o.name for o in obj.counterpart_organisations.all())
+        return " · ".join(p for p in (f"{when:%-d %b %H:%M}", orgs, obj.topic) if p)
+
+
 class OutcomeForm(forms.ModelForm):
     organisations = OrganisationMultipleChoiceField(
         queryset=Organisation.objects.filter(merged_into=None).order_by("name"),
@@ -185,13 +192,37 @@ class OutcomeForm(forms.ModelForm):
 
     class Meta:
         model = Outcome
-        fields = ["kind", "title", "achieved_on", "organisations", "value", "currency", "jobs", "description"]
-        labels = {"achieved_on": "Date", "jobs": "Jobs created or safeguarded"}
+        fields = [
+            "kind",
+            "title",
+            "achieved_on",
+            "meeting",
+            "organisations",
+            "value",
+            "currency",
+            "jobs",
+            "description",
+        ]
+        field_classes = {"meeting": MeetingChoiceField}
+        labels = {
+            "achieved_on": "Date",
+            "jobs": "Jobs created or safeguarded",
+            "meeting": "From the partnering meeting",
+        }
         help_texts = {"jobs": ""}
         widgets = {"achieved_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, mission: Mission, with_meeting: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if with_meeting:
+            self.fields["meeting"].queryset = (
+                mission.meetings.select_related("mission")
+                .prefetch_related("counterpart_organisations")
+                .order_by("-starts_at")
+            )
+            self.fields["meeting"].empty_label = "None (an outcome of the mission)"
+        else:
+            del self.fields["meeting"]  # taken from the follow-up
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.fields["value"].validators.append(MinValueValidator(0, "A value cannot be negative."))

@@ -59,7 +59,7 @@ def mission_delegates(*, mission: Mission) -> QuerySet[Delegate]:
 
 def outcome_base_queryset() -> QuerySet[Outcome]:
     return Outcome.objects.select_related("mission", "followup__assignee__person", "meeting").prefetch_related(
-        "organisations"
+        "organisations", "meeting__counterpart_organisations"
     )
 
 

@@ -192,6 +192,8 @@ def outcome_create(
 ) -> Outcome:
     if followup is not None and followup.mission_id != mission.pk:
         raise ValueError("The follow-up belongs to another mission.")
+    if meeting is not None and meeting.mission_id != mission.pk:
+        raise ValueError("The meeting belongs to another mission.")
     if meeting is None and followup is not None:
         meeting = followup.meeting
     outcome = Outcome(
@@ -215,7 +217,7 @@ def outcome_create(
     return outcome
 
 
-OUTCOME_EDITABLE_FIELDS = ("kind", "title", "description", "value", "currency", "jobs", "achieved_on")
+OUTCOME_EDITABLE_FIELDS = ("kind", "title", "description", "value", "currency", "jobs", "achieved_on", "meeting")
 
 
 @transaction.atomic
@@ -223,6 +225,9 @@ def outcome_update(*, outcome: Outcome, acting_user, organisations: Iterable | N
     unknown = set(changes) - set(OUTCOME_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {sorted(unknown)}")
+    meeting = changes.get("meeting")
+    if meeting is not None and meeting.mission_id != outcome.mission_id:
+        raise ValueError("The meeting belongs to another mission.")
     for name, value in changes.items():
         setattr(outcome, name, value.strip() if isinstance(value, str) else value)
     outcome.currency = (outcome.currency or "").upper()

@@ -2,6 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from events.access import missions_organised_by
+
 from .. import selectors
 
 
@@ -17,4 +19,7 @@ def buckets_context(request, *, failed=None) -> dict:
 
 @login_required
 def my_followups(request):
-    return render(request, "followups/my_followups.html", buckets_context(request))
+    context = buckets_context(request)
+    # Organisers (and managers) also reach every follow-up of the missions they run from here.
+    context["organised_missions"] = list(missions_organised_by(request.user).only("pk", "title")[:20])
+    return render(request, "followups/my_followups.html", context)

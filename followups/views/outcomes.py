@@ -30,7 +30,7 @@ def mission_outcomes(request, mission_pk):
 @login_required
 def outcome_create(request, mission_pk):
     mission = get_mission_for_user(request.user, mission_pk, organise=True)
-    form = forms.OutcomeForm(request.POST or None)
+    form = forms.OutcomeForm(request.POST or None, mission=mission)
     if request.method == "POST" and form.is_valid():
         outcome = services.outcome_create(mission=mission, acting_user=request.user, **_outcome_data(form))
         messages.success(request, f"Outcome recorded: “{outcome.title}”.")
@@ -44,7 +44,7 @@ def followup_outcome(request, pk):
     followup = get_followup_for_user(request.user, pk)
     mission = followup.mission
     initial = {"title": followup.title} if request.method == "GET" else None
-    form = forms.OutcomeForm(request.POST or None, initial=initial)
+    form = forms.OutcomeForm(request.POST or None, initial=initial, mission=mission, with_meeting=False)
     if followup.meeting_id and request.method == "GET":
         form.initial["organisations"] = list(followup.meeting.counterpart_organisations.values_list("pk", flat=True))
     mark_done = request.POST.get("mark_done") == "on" if request.method == "POST" else True
@@ -80,7 +80,9 @@ def followup_outcome(request, pk):
 @login_required
 def outcome_edit(request, pk):
     outcome = get_outcome_for_user(request.user, pk)
-    form = forms.OutcomeForm(request.POST or None, instance=outcome)
+    form = forms.OutcomeForm(
+        request.POST or None, instance=outcome, mission=outcome.mission, with_meeting=outcome.followup_id is None
+    )
     if request.method == "POST" and form.is_valid():
         data = _outcome_data(form)
         organisations = data.pop("organisations")

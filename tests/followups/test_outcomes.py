@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from followups.models import FollowUp, Outcome
 
-from ..factories import OrganisationFactory, OutcomeFactory
+from ..factories import MeetingFactory, OrganisationFactory, OutcomeFactory
 
 
 def outcome_data(**overrides):
@@ -128,3 +128,36 @@ def test_outcomes_are_listed_per_mission(world, as_user):
     theirs = OutcomeFactory(mission=world.mission_b, title="Biocom office opened")
     text = as_user(world.mary).get(reverse("followups:mission-outcomes", args=[world.mission_a.pk])).content.decode()
     assert mine.title in text and theirs.title not in text
+
+
+def test_an_outcome_of_a_partnering_meeting(world, as_user, dave_followup, takeda):
+    meeting = dave_followup.meeting
+    form = as_user(world.alice).get(reverse("followups:outcome-create", args=[world.mission_a.pk]))
+    assert "Takeda Pharmaceutical" in form.content.decode()  # the mission's meetings are offered
+    response = as_user(world.alice).post(
+        reverse("followups:outcome-create", args=[world.mission_a.pk]),
+        outcome_data(meeting=meeting.pk, organisations=[takeda.pk]),
+        follow=True,
+    )
+    assert Outcome.objects.get().meeting == meeting
+    assert "From the partnering meeting of" in response.content.decode()
+
+
+def test_a_meeting_of_another_mission_is_refused(world, as_user):
+    elsewhere = MeetingFactory(mission=world.mission_b)
+    response = as_user(world.mary).post(
+        reverse("followups:outcome-create", args=[world.mission_a.pk]), outcome_data(meeting=elsewhere.pk)
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Outcome.objects.exists()
+
+
+def test_mission_page_links_to_its_followups_and_outcomes_for_organisers(world, as_user):
+    url = reverse("events:mission-detail", args=[world.mission_a.pk])
+    text = as_user(world.alice).get(url).content.decode()
+    assert reverse("followups:mission-followups", args=[world.mission_a.pk]) in text
+    assert reverse("followups:mission-outcomes", args=[world.mission_a.pk]) in text
+    text = as_user(world.dave).get(url).content.decode()
+    assert reverse("followups:mission-followups", args=[world.mission_a.pk]) not in text
+    assert reverse("followups:my-followups") in text

@@ -11,7 +11,7 @@ from followups.models import FollowUp
 
 from ..factories import FollowUpFactory, MeetingFactory, OrganisationFactory, PersonFactory
 
-MY_FOLLOWUPS_QUERIES = 11
+MY_FOLLOWUPS_QUERIES = 12
 MISSION_FOLLOWUPS_QUERIES = 11
 CALENDAR_FEED_QUERIES = 7
 
