@@ -3,6 +3,7 @@ from datetime import timedelta
 import django_filters
 from babel.numbers import get_currency_name, list_currencies
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.validators import MinValueValidator
 from django.utils import timezone
@@ -186,7 +187,7 @@ class OutcomeForm(forms.ModelForm):
     currency = forms.CharField(
         max_length=3,
         required=False,
-        help_text="ISO 4217 code, e.g. GBP, JPY, USD. Required when you give a value.",
+        help_text="ISO 4217, e.g. GBP, JPY, USD; needed with a value.",
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "size": 4}),
     )
 
@@ -225,6 +226,20 @@ class OutcomeForm(forms.ModelForm):
             del self.fields["meeting"]  # taken from the follow-up
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("kind", css_class="col-md-4"), Column("title", css_class="col-md-8")),
+            Row(
+                Column("achieved_on", css_class="col-md-4"),
+                *([Column("meeting", css_class="col-md-8")] if with_meeting else []),
+            ),
+            "organisations",
+            Row(
+                Column("value", css_class="col-7 col-md-4"),
+                Column("currency", css_class="col-5 col-md-3"),
+                Column("jobs", css_class="col-md-5"),
+            ),
+            "description",
+        )
         self.fields["value"].validators.append(MinValueValidator(0, "A value cannot be negative."))
         self.fields["value"].widget.attrs["min"] = "0"
         if not self.is_bound and not self.instance.pk:
