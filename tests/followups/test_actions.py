@@ -166,3 +166,18 @@ def test_my_followups_shows_meeting_counterpart_native_name_and_mission(world, a
     assert "Takeda Pharmaceutical" in text and "武田薬品工業" in text
     assert world.mission_a.title in text
     assert reverse("followups:followup-detail", args=[dave_followup.pk]) in text
+
+
+def test_htmx_snooze_into_the_past_shows_the_error_in_place(world, as_user, dave_followup):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    response = as_user(world.dave).post(
+        reverse("followups:followup-snooze", args=[dave_followup.pk]),
+        {"due_on": yesterday.isoformat(), "from": "mine"},
+        HTTP_HX_REQUEST="true",
+    )
+    text = response.content.decode()
+    assert response.status_code == 200  # htmx swaps 2xx only
+    assert 'id="my-followups"' in text and "<html" not in text
+    assert "is in the past" in text and f'value="{yesterday.isoformat()}"' in text
+    dave_followup.refresh_from_db()
+    assert dave_followup.due_on == timezone.localdate() + timedelta(days=3)
