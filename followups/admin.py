@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import FollowUp, Outcome, Testimonial
+from .models import FollowUp, FollowUpNote, Outcome, Testimonial
+
+
+class FollowUpNoteInline(admin.TabularInline):
+    model = FollowUpNote
+    extra = 0
+    fields = ["created_at", "author", "text"]
+    readonly_fields = ["created_at", "author"]
 
 
 @admin.register(FollowUp)
@@ -12,6 +19,7 @@ class FollowUpAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["mission", "meeting", "enquiry", "assignee"]
     list_select_related = ["mission", "assignee__person"]
     date_hierarchy = "due_on"
+    inlines = [FollowUpNoteInline]
 
 
 @admin.register(Outcome)

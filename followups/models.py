@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -111,3 +112,24 @@ class Testimonial(TrackedModel):
 
     def __str__(self):
         return f"{self.attribution}: {self.quote[:40]}"
+
+
+class FollowUpNote(models.Model):
+    """A remark on a follow-up, shown as a thread under it (who, when, what)."""
+
+    followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="followup_notes"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["followup", "created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="followup_note_text_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.text[:60]

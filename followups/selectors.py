@@ -1,20 +1,24 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from contacts.models import Organisation, Person
 from events.access import missions_visible_to
-from events.models import Delegate, Enquiry, PartneringMeeting
+from events.models import Delegate, Enquiry, Event, Mission, PartneringMeeting
 
 from .access import followups_visible_to
-from .models import FollowUp, Outcome
+from .models import FollowUp, FollowUpNote, Outcome
 
 
 def followup_base_queryset() -> QuerySet[FollowUp]:
     return FollowUp.objects.select_related(
         "mission", "assignee__person", "meeting__event", "enquiry__organisation"
-    ).prefetch_related("meeting__counterpart_organisations")
+    ).prefetch_related(
+        "meeting__counterpart_organisations",
+        "meeting__counterpart_people",
+        Prefetch("notes", queryset=FollowUpNote.objects.select_related("author").order_by("created_at", "id")),
+    )
 
 
 @dataclass
@@ -133,3 +137,97 @@ class ContactActivityProvider:
 
 
 contact_activity = ContactActivityProvider()
+def followup_detail(*, user, pk) -> FollowUp:
+    """One follow-up with everything its page shows (access already decided by the caller's helper)."""
+    return followup_base_queryset().filter(pk__in=followups_visible_to(user).values("pk")).get(pk=pk)
+
+
+def mission_followups(*, mission: Mission) -> QuerySet[FollowUp]:
+    """Every follow-up of a mission, for its organisers: open ones first (soonest due), then done."""
+    return followup_base_queryset().filter(mission=mission).order_by("-status", "due_on", "-priority", "pk")
+
+
+def mission_delegates(*, mission: Mission) -> QuerySet[Delegate]:
+    return mission.delegates.select_related("person").order_by("person__family_name", "person__given_name")
+
+
+def outcome_base_queryset() -> QuerySet[Outcome]:
+    return Outcome.objects.select_related("mission", "followup__assignee__person", "meeting").prefetch_related(
+        "organisations", "meeting__counterpart_organisations"
+    )
+
+
+def mission_outcomes(*, mission: Mission) -> QuerySet[Outcome]:
+    return outcome_base_queryset().filter(mission=mission).order_by("-achieved_on", "-pk")
+
+
+@dataclass
+class CalendarItems:
+    events: list[Event]
+    meetings: list[PartneringMeeting]
+    followups: list[FollowUp]
+
+
+def calendar_items(*, user) -> CalendarItems:
+    """What goes into a user's private feed: events of missions they are on, partnering
+    meetings where they are one of our delegates, and their own follow-ups."""
+    events = (
+        Event.objects.filter(mission__delegates__person__user=user)
+        .select_related("mission")
+        .distinct()
+        .order_by("starts_at", "pk")
+    )
+    meetings = (
+        PartneringMeeting.objects.filter(delegates__person__user=user)
+        .exclude(status=PartneringMeeting.Status.CANCELLED)
+        .select_related("mission", "event")
+        .prefetch_related("counterpart_organisations", "counterpart_people")
+        .distinct()
+        .order_by("starts_at", "pk")
+    )
+    followups = (
+        FollowUp.objects.filter(assignee__person__user=user)
+        .exclude(status=FollowUp.Status.CANCELLED)
+        .select_related("mission", "meeting")
+        .prefetch_related("meeting__counterpart_organisations")
+        .order_by("due_on", "pk")
+    )
+    return CalendarItems(list(events), list(meetings), list(followups))
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: object
+    what: str
+
+
+def followup_history(*, followup: FollowUp, limit: int = 50) -> list[HistoryEntry]:
+    """Who did what to a follow-up, newest first, from its simple_history records."""
+    records = list(
+        followup.history.select_related("history_user", "assignee__person").order_by("history_date", "history_id")[
+            :limit
+        ]
+    )
+    entries = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is None:
+            changes.append(f"created it for {record.assignee.person.full_name}, due {record.due_on:%-d %b %Y}")
+        else:
+            if record.status != previous.status:
+                done = record.status == FollowUp.Status.DONE
+                changes.append("marked it done" if done else f"set it to {record.get_status_display().lower()}")
+            if record.due_on != previous.due_on:
+                changes.append(f"moved the due date from {previous.due_on:%-d %b} to {record.due_on:%-d %b %Y}")
+            if record.assignee_id != previous.assignee_id:
+                before, after = previous.assignee.person.full_name, record.assignee.person.full_name
+                changes.append(f"reassigned it from {before} to {after}")
+            if record.title != previous.title:
+                changes.append("changed the title")
+        if changes:
+            entries.append(HistoryEntry(record.history_date, record.history_user, "; ".join(changes)))
+        previous = record
+    entries.reverse()
+    return entries

@@ -1,12 +1,26 @@
 from django.urls import path
 
-from .views import mine
+from .views import actions, calendar, mine, mission, outcomes
 
 app_name = "followups"
 
 urlpatterns = [
     # Follow-ups, outcomes and the calendar feed
     path("mine/", mine.my_followups, name="my-followups"),
+    path("<int:pk>/", actions.followup_detail, name="followup-detail"),
+    path("<int:pk>/complete/", actions.followup_complete, name="followup-complete"),
+    path("<int:pk>/snooze/", actions.followup_snooze, name="followup-snooze"),
+    path("<int:pk>/notes/", actions.followup_add_note, name="followup-add-note"),
+    path("<int:pk>/reassign/", actions.followup_reassign, name="followup-reassign"),
+    path("<int:pk>/outcome/", outcomes.followup_outcome, name="followup-outcome"),
+    path("missions/<int:mission_pk>/", mission.mission_followups, name="mission-followups"),
+    path("missions/<int:mission_pk>/bulk/", mission.mission_followups_bulk, name="mission-followups-bulk"),
+    path("missions/<int:mission_pk>/outcomes/", outcomes.mission_outcomes, name="mission-outcomes"),
+    path("missions/<int:mission_pk>/outcomes/new/", outcomes.outcome_create, name="outcome-create"),
+    path("outcomes/<int:pk>/edit/", outcomes.outcome_edit, name="outcome-edit"),
+    path("calendar/", calendar.calendar_settings, name="calendar-settings"),
+    path("calendar/reset/", calendar.calendar_reset, name="calendar-reset"),
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar-feed"),
     #
     # Reminder emails
     #

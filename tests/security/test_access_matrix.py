@@ -12,6 +12,7 @@ organises A; oliver, who organises B; mary, a manager.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -69,6 +70,37 @@ RULES: dict[str, Rule] = {
     "contacts:person-merge-compare": Rule(
         DIRECTORY_EDITORS, kwargs=lambda w: {"pk": w.person.pk, "other_pk": w.other_person.pk}
     ),
+    # Follow-ups, outcomes and the calendar feed. world.followup is dave's, on A: dave, A's organisers and
+    # managers may act on it; reassigning, the mission lists and outcomes are for A's organisers and managers.
+    "followups:followup-detail": Rule(ON_MISSION_A, kwargs=lambda w: {"pk": w.followup.pk}),
+    "followups:followup-complete": Rule(
+        ON_MISSION_A, kwargs=lambda w: {"pk": w.followup.pk}, method="post", data=lambda w: {"note": "Sent."}
+    ),
+    "followups:followup-snooze": Rule(
+        ON_MISSION_A,
+        kwargs=lambda w: {"pk": w.followup.pk},
+        method="post",
+        data=lambda w: {"due_on": (w.followup.due_on + timedelta(days=7)).isoformat()},
+    ),
+    "followups:followup-add-note": Rule(
+        ON_MISSION_A, kwargs=lambda w: {"pk": w.followup.pk}, method="post", data=lambda w: {"text": "Called them."}
+    ),
+    "followups:followup-reassign": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.followup.pk}),
+    "followups:followup-outcome": Rule(ON_MISSION_A, kwargs=lambda w: {"pk": w.followup.pk}),
+    "followups:mission-followups": Rule(ORGANISES_A, kwargs=lambda w: {"mission_pk": w.mission_a.pk}),
+    "followups:mission-followups-bulk": Rule(
+        ORGANISES_A,
+        kwargs=lambda w: {"mission_pk": w.mission_a.pk},
+        method="post",
+        data=lambda w: {"action": "complete", "selected": [w.followup.pk]},
+    ),
+    "followups:mission-outcomes": Rule(ORGANISES_A, kwargs=lambda w: {"mission_pk": w.mission_a.pk}),
+    "followups:outcome-create": Rule(ORGANISES_A, kwargs=lambda w: {"mission_pk": w.mission_a.pk}),
+    "followups:outcome-edit": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.outcome.pk}),
+    "followups:calendar-settings": Rule(EVERYONE_SIGNED_IN),
+    "followups:calendar-reset": Rule(EVERYONE_SIGNED_IN, method="post"),
+    # The feed is reached by its secret token alone (calendar apps have no session); wrong tokens: tests/followups.
+    "followups:calendar-feed": Rule(set(PERSONAS), kwargs=lambda w: {"token": w.dave.calendar_token}),
 }
 
 

@@ -1,0 +1,251 @@
+"""Writes for follow-ups, outcomes and calendar feeds. Each service runs in a
+transaction, records who acted (created_by / modified_by and the history user)
+and refuses to run from the wrong state, so a repeated request is harmless."""
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from events.models import Delegate, Mission, PartneringMeeting
+
+from .models import FollowUp, FollowUpNote, Outcome
+
+# Follow-ups
+
+
+class FollowUpActionRefused(Exception):
+    """A follow-up action that its current state does not allow; the message is for the user."""
+
+
+def _locked(followup: FollowUp) -> FollowUp:
+    """The same row, locked for this transaction, so two clicks cannot interleave."""
+    return FollowUp.objects.select_for_update().get(pk=followup.pk)
+
+
+def _save(followup: FollowUp, acting_user, fields: list[str]) -> None:
+    followup.modified_by = acting_user
+    followup._history_user = acting_user  # simple_history records who did it, request or not
+    followup.save(update_fields=[*fields, "modified_by", "modified_at"])
+
+
+def _wrong_state(followup: FollowUp, what: str) -> FollowUpActionRefused:
+    return FollowUpActionRefused(f"“{followup.title}” is {followup.get_status_display().lower()}; {what}.")
+
+
+def _copy_back(source: FollowUp, target: FollowUp) -> None:
+    """Let the caller's instance reflect what was saved."""
+    for name in ("status", "completed_at", "completion_note", "due_on", "assignee_id", "modified_by_id"):
+        setattr(target, name, getattr(source, name))
+    if "assignee" in source._state.fields_cache:
+        target.assignee = source.assignee
+
+
+@transaction.atomic
+def followup_complete(*, followup: FollowUp, acting_user, note: str = "") -> bool:
+    """Mark done with an outcome note. Completing a done one changes nothing (returns False)."""
+    locked = _locked(followup)
+    if locked.status == FollowUp.Status.DONE:
+        return False
+    if locked.status != FollowUp.Status.OPEN:
+        raise _wrong_state(locked, "it cannot be marked done")
+    locked.status = FollowUp.Status.DONE
+    locked.completed_at = timezone.now()
+    locked.completion_note = note.strip()
+    _save(locked, acting_user, ["status", "completed_at", "completion_note"])
+    _copy_back(locked, followup)
+    return True
+
+
+@transaction.atomic
+def followup_snooze(*, followup: FollowUp, acting_user, due_on: date, today: date | None = None) -> bool:
+    """Move the due date of an open follow-up to today or later."""
+    today = today or timezone.localdate()
+    locked = _locked(followup)
+    if locked.status != FollowUp.Status.OPEN:
+        raise _wrong_state(locked, "only open follow-ups can be snoozed")
+    if due_on < today:
+        raise FollowUpActionRefused(f"The new due date {due_on:%d %b %Y} is in the past; pick today or later.")
+    if locked.due_on == due_on:
+        return False
+    locked.due_on = due_on
+    _save(locked, acting_user, ["due_on"])
+    _copy_back(locked, followup)
+    return True
+
+
+@transaction.atomic
+def followup_add_note(*, followup: FollowUp, acting_user, text: str) -> FollowUpNote:
+    text = text.strip()
+    if not text:
+        raise FollowUpActionRefused("A note needs some text.")
+    return FollowUpNote.objects.create(followup=followup, author=acting_user, text=text)
+
+
+@transaction.atomic
+def followup_reassign(*, followup: FollowUp, acting_user, assignee: Delegate) -> bool:
+    """Give an open follow-up to another delegate of the same mission."""
+    locked = _locked(followup)
+    if assignee.mission_id != locked.mission_id:
+        raise FollowUpActionRefused(
+            f"{assignee.person.full_name} is not a delegate of {locked.mission.title}; "
+            "a follow-up can only go to a delegate of its own mission."
+        )
+    if locked.status != FollowUp.Status.OPEN:
+        raise _wrong_state(locked, "only open follow-ups can be reassigned")
+    if locked.assignee_id == assignee.pk:
+        return False
+    locked.assignee = assignee
+    _save(locked, acting_user, ["assignee"])
+    _copy_back(locked, followup)
+    return True
+
+
+@dataclass
+class BulkResult:
+    """What a bulk action did, for the summary shown to the user."""
+
+    action: str
+    changed: list[FollowUp] = field(default_factory=list)
+    unchanged: list[FollowUp] = field(default_factory=list)
+    refused: list[tuple[FollowUp, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{self.action}: {len(self.changed)} follow-up{'s' if len(self.changed) != 1 else ''}"]
+        if self.unchanged:
+            parts.append(f"{len(self.unchanged)} already so")
+        if self.refused:
+            parts.append(f"{len(self.refused)} refused")
+        return ", ".join(parts) + "."
+
+
+def _bulk(action: str, followups: Iterable[FollowUp], apply) -> BulkResult:
+    result = BulkResult(action=action)
+    for followup in followups:
+        try:
+            with transaction.atomic():
+                changed = apply(followup)
+        except FollowUpActionRefused as refusal:
+            result.refused.append((followup, str(refusal)))
+            continue
+        (result.changed if changed else result.unchanged).append(followup)
+    return result
+
+
+def followup_bulk_complete(*, followups: Iterable[FollowUp], acting_user, note: str = "") -> BulkResult:
+    return _bulk(
+        "Marked done",
+        followups,
+        lambda f: followup_complete(followup=f, acting_user=acting_user, note=note),
+    )
+
+
+def followup_bulk_snooze(
+    *, followups: Iterable[FollowUp], acting_user, days: int, today: date | None = None
+) -> BulkResult:
+    """Push each open follow-up's due date back by N days (from its due date, or from today if overdue)."""
+    today = today or timezone.localdate()
+    if days < 1:
+        raise FollowUpActionRefused("Snooze by at least one day.")
+
+    def snooze(followup):
+        return followup_snooze(
+            followup=followup,
+            acting_user=acting_user,
+            due_on=max(followup.due_on, today) + timedelta(days=days),
+            today=today,
+        )
+
+    return _bulk(f"Snoozed by {days} day{'s' if days != 1 else ''}", followups, snooze)
+
+
+def followup_bulk_reassign(*, followups: Iterable[FollowUp], acting_user, assignee: Delegate) -> BulkResult:
+    return _bulk(
+        f"Reassigned to {assignee.person.full_name}",
+        followups,
+        lambda f: followup_reassign(followup=f, acting_user=acting_user, assignee=assignee),
+    )
+
+
+# Outcomes
+
+
+@transaction.atomic
+def outcome_create(
+    *,
+    mission: Mission,
+    acting_user,
+    kind: str,
+    title: str,
+    achieved_on: date,
+    description: str = "",
+    organisations: Iterable = (),
+    value: Decimal | None = None,
+    currency: str = "",
+    jobs: int | None = None,
+    followup: FollowUp | None = None,
+    meeting: PartneringMeeting | None = None,
+) -> Outcome:
+    if followup is not None and followup.mission_id != mission.pk:
+        raise ValueError("The follow-up belongs to another mission.")
+    if meeting is not None and meeting.mission_id != mission.pk:
+        raise ValueError("The meeting belongs to another mission.")
+    if meeting is None and followup is not None:
+        meeting = followup.meeting
+    outcome = Outcome(
+        mission=mission,
+        followup=followup,
+        meeting=meeting,
+        kind=kind,
+        title=title.strip(),
+        description=description.strip(),
+        value=value,
+        currency=currency.upper() if value is not None or currency else "",
+        jobs=jobs,
+        achieved_on=achieved_on,
+        created_by=acting_user,
+        modified_by=acting_user,
+    )
+    outcome._history_user = acting_user
+    outcome.full_clean(exclude=["organisations"])
+    outcome.save()
+    outcome.organisations.set(list(organisations))
+    return outcome
+
+
+OUTCOME_EDITABLE_FIELDS = ("kind", "title", "description", "value", "currency", "jobs", "achieved_on", "meeting")
+
+
+@transaction.atomic
+def outcome_update(*, outcome: Outcome, acting_user, organisations: Iterable | None = None, **changes) -> Outcome:
+    unknown = set(changes) - set(OUTCOME_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {sorted(unknown)}")
+    meeting = changes.get("meeting")
+    if meeting is not None and meeting.mission_id != outcome.mission_id:
+        raise ValueError("The meeting belongs to another mission.")
+    for name, value in changes.items():
+        setattr(outcome, name, value.strip() if isinstance(value, str) else value)
+    outcome.currency = (outcome.currency or "").upper()
+    outcome.modified_by = acting_user
+    outcome._history_user = acting_user
+    outcome.full_clean(exclude=["organisations"])
+    outcome.save()
+    if organisations is not None:
+        outcome.organisations.set(list(organisations))
+    return outcome
+
+
+# Calendar feed
+
+
+@transaction.atomic
+def calendar_token_reset(*, user) -> str:
+    """Issue a new private feed token; the old URL stops working at once."""
+    user.calendar_token = secrets.token_urlsafe()
+    user.save(update_fields=["calendar_token"])
+    return user.calendar_token

@@ -1,0 +1,81 @@
+"""A mission's follow-ups, for its organisers: filters, and bulk actions on a selection."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from events.access import get_mission_for_user
+
+from .. import forms, selectors, services
+from ..access import followups_for_bulk
+
+PAGE_SIZE = 100
+
+
+def _list_context(request, mission, *, bulk_form=None, selected=()):
+    today = timezone.localdate()
+    filterset = forms.MissionFollowUpFilter(
+        request.GET or None, queryset=selectors.mission_followups(mission=mission), mission=mission, today=today
+    )
+    followups = filterset.qs
+    page = Paginator(followups, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "mission": mission,
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "today": today,
+        "bulk_form": bulk_form or forms.BulkActionForm(mission=mission, followup_ids=[], initial={"days": 7}),
+        "selected": {str(s) for s in selected},
+        "list_url": request.get_full_path(),
+    }
+
+
+@login_required
+def mission_followups(request, mission_pk):
+    mission = get_mission_for_user(request.user, mission_pk, organise=True)
+    return render(request, "followups/mission_followups.html", _list_context(request, mission))
+
+
+@login_required
+@require_POST
+def mission_followups_bulk(request, mission_pk):
+    mission = get_mission_for_user(request.user, mission_pk, organise=True)
+    selected_ids = request.POST.getlist("selected")
+    chosen = list(followups_for_bulk(request.user, mission, selected_ids).order_by("due_on", "pk"))
+    form = forms.BulkActionForm(request.POST, mission=mission, followup_ids=[f.pk for f in chosen])
+    back = request.POST.get("next", "")
+    if not back.startswith(reverse("followups:mission-followups", args=[mission.pk])):
+        back = reverse("followups:mission-followups", args=[mission.pk])
+    if not form.is_valid():
+        messages.error(request, "Nothing was changed: " + " ".join(e for errs in form.errors.values() for e in errs))
+        return render(
+            request,
+            "followups/mission_followups.html",
+            _list_context(request, mission, bulk_form=form, selected=selected_ids),
+        )
+    data = form.cleaned_data
+    try:
+        if data["action"] == "complete":
+            result = services.followup_bulk_complete(followups=chosen, acting_user=request.user, note=data["note"])
+        elif data["action"] == "snooze":
+            result = services.followup_bulk_snooze(followups=chosen, acting_user=request.user, days=data["days"])
+        else:
+            result = services.followup_bulk_reassign(
+                followups=chosen, acting_user=request.user, assignee=data["assignee"]
+            )
+    except services.FollowUpActionRefused as refusal:
+        messages.error(request, f"Nothing was changed: {refusal}")
+        return redirect(back)
+    messages.success(request, result.summary())
+    if result.changed:
+        messages.info(request, "Changed: " + "; ".join(f"“{f.title}”" for f in result.changed))
+    for _followup, reason in result.refused:
+        messages.warning(request, f"Not changed: {reason}")
+    return redirect(back)
