@@ -50,6 +50,17 @@ RULES: dict[str, Rule] = {
     "events:mission-list": Rule(EVERYONE_SIGNED_IN),
     "events:mission-detail": Rule(ON_MISSION_A, kwargs=lambda w: {"pk": w.mission_a.pk}),
     "followups:my-followups": Rule(EVERYONE_SIGNED_IN),
+    # Partnering meetings, stand enquiries, typeahead (meetings area)
+    "meetings:list": Rule(EVERYONE_SIGNED_IN),
+    "meetings:log": Rule(ON_MISSION_A, data=lambda w: {"mission": w.mission_a.pk}),
+    "meetings:detail": Rule(ON_MISSION_A, kwargs=lambda w: {"pk": w.meeting.pk}),
+    "meetings:edit": Rule(ON_MISSION_A, kwargs=lambda w: {"pk": w.meeting.pk}),
+    "meetings:enquiry-list": Rule(ON_MISSION_A, data=lambda w: {"mission": w.mission_a.pk}),
+    "meetings:enquiry-new": Rule(ON_MISSION_A, data=lambda w: {"mission": w.mission_a.pk}),
+    "contacts:organisation-lookup": Rule(EVERYONE_SIGNED_IN, data=lambda w: {"q": "武田"}),
+    "contacts:organisation-create-inline": Rule(EVERYONE_SIGNED_IN, data=lambda w: {"q": "武田"}),
+    "contacts:person-lookup": Rule(EVERYONE_SIGNED_IN, data=lambda w: {"q": "Sato"}),
+    "contacts:person-create-inline": Rule(EVERYONE_SIGNED_IN, data=lambda w: {"q": "佐藤"}),
 }
 
 
