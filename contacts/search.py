@@ -8,8 +8,8 @@ columns, kept in step by the model's save() (whatever path writes the record):
 
 - ``search_key``: the Latin words of every name (romanised name, reading,
   native name's Latin part), lower-cased, accents removed ("Kōgyō" -> "kogyo").
-  A GIN trigram index (gin_trgm_ops) serves substring matches ("take") and
-  misspellings by word similarity ("takda" ~ "takeda").
+  A GIN trigram index (gin_trgm_ops) serves word similarity (``%>``), which
+  finds prefixes ("take" ~ "takeda") and misspellings ("takda" ~ "takeda").
 - ``search_grams``: space-separated tokens of the native-script names, every
   single character and every two-character sequence (武田薬品工業 -> 武, 田,
   武田, 田薬, 薬品, ...), plus the first two letters of each Latin word. A GIN
@@ -128,7 +128,9 @@ def _matching(queryset: QuerySet, query: str) -> QuerySet | None:
             else:
                 condition &= Q(search_grams__contains=f" {latin} ")
         elif postgres:
-            condition &= Q(search_key__contains=latin) | Q(search_key__trigram_word_similar=latin)
+            # Word similarity covers prefixes ("take" in "takeda") and typos ("takda") in one
+            # index scan; pg_trgm.word_similarity_threshold is set in settings.py.
+            condition &= Q(search_key__trigram_word_similar=latin)
         else:
             condition &= Q(search_key__contains=latin)
     queryset = queryset.filter(condition, merged_into__isnull=True)
