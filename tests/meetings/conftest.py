@@ -5,7 +5,7 @@ import pytest
 from contacts import services as contact_services
 from contacts.models import Organisation, Person, Sector
 
-from ..factories import EventFactory, MeetingFactory, TOKYO
+from ..factories import TOKYO, EventFactory, MeetingFactory
 
 
 @pytest.fixture
