@@ -181,7 +181,10 @@ def test_new_person_inline_joins_a_picked_organisation(client, world, takeda):
         },
         headers={"HX-Request": "true"},
     )
-    assert "Enter a valid email address" in response.content.decode() and not Person.objects.filter(family_name="Sato").exists()
+    assert (
+        "Enter a valid email address" in response.content.decode()
+        and not Person.objects.filter(family_name="Sato").exists()
+    )
     response = client.post(
         url,
         {
