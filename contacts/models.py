@@ -28,6 +28,15 @@ class TrackedModel(models.Model):
         abstract = True
 
 
+def _keep_search_keys_in_step(record, index, save_kwargs) -> None:
+    """The typeahead's search columns are derived data: recompute them on every save,
+    whichever service, import or admin page saves the record (bulk writes must call
+    contacts.search.reindex_all())."""
+    index(record)
+    if save_kwargs.get("update_fields") is not None:
+        save_kwargs["update_fields"] = {*save_kwargs["update_fields"], "search_key", "search_grams"}
+
+
 class User(AbstractUser):
     """A login. Its account role decides the landing page and what the person may do
     across missions; rights on one mission come from their delegate role on it."""
@@ -103,7 +112,10 @@ class Organisation(TrackedModel):
         editable=False,
         help_text="Set when this record was merged into another; it is then hidden from lists.",
     )
-    history = HistoricalRecords(excluded_fields=["modified_at"])
+    # Derived from the names by contacts.search for the typeahead; never edited by hand.
+    search_key = models.TextField(blank=True, default="", editable=False)
+    search_grams = models.TextField(blank=True, default="", editable=False)
+    history = HistoricalRecords(excluded_fields=["modified_at", "search_key", "search_grams"])
 
     class Meta:
         ordering = ["name"]
@@ -119,6 +131,12 @@ class Organisation(TrackedModel):
         if self.name_native and self.name_native != self.name:
             return f"{self.name} ({self.name_native})"
         return self.name
+
+    def save(self, *args, **kwargs):
+        from .search import index_organisation
+
+        _keep_search_keys_in_step(self, index_organisation, kwargs)
+        super().save(*args, **kwargs)
 
 
 class Person(TrackedModel):
@@ -164,7 +182,10 @@ class Person(TrackedModel):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_records", editable=False
     )
-    history = HistoricalRecords(excluded_fields=["modified_at"])
+    # Derived from the names by contacts.search for the typeahead; never edited by hand.
+    search_key = models.TextField(blank=True, default="", editable=False)
+    search_grams = models.TextField(blank=True, default="", editable=False)
+    history = HistoricalRecords(excluded_fields=["modified_at", "search_key", "search_grams"])
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -176,6 +197,12 @@ class Person(TrackedModel):
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        from .search import index_person
+
+        _keep_search_keys_in_step(self, index_person, kwargs)
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import directory, merge
+from .views import directory, lookup, merge
 
 app_name = "contacts"
 
@@ -24,5 +24,9 @@ urlpatterns = [
     path("people/<int:pk>/merge/<int:other_pk>/", merge.person_merge_compare, name="person-merge-compare"),
     #
     # Typeahead and inline creation for forms
+    path("lookup/organisations/", lookup.organisation_lookup, name="organisation-lookup"),
+    path("lookup/organisations/new/", lookup.organisation_create, name="organisation-create-inline"),
+    path("lookup/people/", lookup.person_lookup, name="person-lookup"),
+    path("lookup/people/new/", lookup.person_create, name="person-create-inline"),
     #
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("missions/", include("events.urls")),
     path("followups/", include("followups.urls")),
+    path("meetings/", include("followups.meeting_urls")),
     path("contacts/", include("contacts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from .models import Delegate, Mission
+from .models import Delegate, Enquiry, Mission, PartneringMeeting
 
 
 def missions_visible_to(user) -> QuerySet[Mission]:
@@ -61,3 +61,56 @@ def navigation_role(user) -> str | None:
     if user.role == user.Role.ORGANISER or organises_any_mission(user):
         return "organiser"
     return "delegate"
+
+
+# Partnering meetings and enquiries
+#
+# Whoever sees a mission sees its meetings and enquiries (the mission is one team at
+# the conference). Logging: the mission's organisers (and managers) log meetings and
+# enquiries for any of its delegates; a delegate on the mission logs them only with
+# themselves among "our delegates" and only assigns follow-ups to themselves
+# (assigning work to others is the organisers' job). Editing a meeting: the
+# organisers, and a delegate who logged it or is one of its delegates.
+
+
+def delegate_for_user(user, mission: Mission) -> Delegate | None:
+    if not user.is_authenticated:
+        return None
+    return mission.delegates.select_related("person").filter(person__user=user).first()
+
+
+def meetings_visible_to(user) -> QuerySet[PartneringMeeting]:
+    return PartneringMeeting.objects.filter(mission__in=missions_visible_to(user))
+
+
+def enquiries_visible_to(user) -> QuerySet[Enquiry]:
+    return Enquiry.objects.filter(mission__in=missions_visible_to(user))
+
+
+def can_edit_meeting(user, meeting: PartneringMeeting) -> bool:
+    if not user.is_authenticated:
+        return False
+    if meeting.logged_by_id == user.pk and delegate_for_user(user, meeting.mission) is not None:
+        return True
+    if can_organise(user, meeting.mission):
+        return True
+    return meeting.delegates.filter(person__user=user).exists()
+
+
+def get_meeting_for_user(user, pk, *, edit: bool = False) -> PartneringMeeting:
+    """The meeting with this id if the user may see it (and edit it, when asked)."""
+    try:
+        meeting = meetings_visible_to(user).select_related("mission", "event").get(pk=pk)
+    except (PartneringMeeting.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such meeting.") from None
+    if edit and not can_edit_meeting(user, meeting):
+        raise PermissionDenied("Only the mission's organisers and the meeting's own delegates can edit it.")
+    return meeting
+
+
+def get_mission_for_logging(user, pk) -> Mission:
+    """A mission the user may log meetings and enquiries on: any mission they are on or manage."""
+    mission = get_mission_for_user(user, pk)
+    if not can_organise(user, mission) and delegate_for_user(user, mission) is None:
+        raise PermissionDenied("Only the mission's delegates and organisers can log meetings.")
+    return mission

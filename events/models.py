@@ -165,6 +165,9 @@ class PartneringMeeting(TrackedModel):
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings_logged"
     )
+    # Optimistic concurrency: every edit says which version it started from and
+    # bumps it; an edit based on an older version is refused, never silently applied.
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:

@@ -4,11 +4,13 @@ every page loads related rows the same way."""
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from contacts.models import Person
+
 from .access import missions_visible_to
-from .models import Delegate, Event, Mission, PartneringMeeting
+from .models import Delegate, Enquiry, Event, Mission, PartneringMeeting
 
 
 def _count_per_mission(queryset) -> Coalesce:
@@ -45,4 +47,26 @@ def agenda_by_day(*, mission: Mission) -> list[tuple[date, list[Event]]]:
 def delegate_list(*, mission: Mission) -> QuerySet[Delegate]:
     return mission.delegates.select_related("person__organisation", "person__user").order_by(
         "person__family_name", "person__given_name"
+    )
+
+
+# Partnering meetings and enquiries
+
+
+def meeting_base_queryset() -> QuerySet[PartneringMeeting]:
+    return PartneringMeeting.objects.select_related("mission", "event", "logged_by").prefetch_related(
+        "counterpart_organisations",
+        Prefetch("counterpart_people", queryset=Person.objects.select_related("organisation")),
+        Prefetch("delegates", queryset=Delegate.objects.select_related("person")),
+        "sectors",
+    )
+
+
+def meeting_list(*, user) -> QuerySet[PartneringMeeting]:
+    return meeting_base_queryset().filter(mission__in=missions_visible_to(user)).order_by("-starts_at", "-pk")
+
+
+def enquiry_list(*, mission: Mission) -> QuerySet[Enquiry]:
+    return mission.enquiries.select_related("event", "organisation", "person", "assigned_to__person").order_by(
+        "-asked_at", "-pk"
     )

@@ -137,6 +137,8 @@ class ContactActivityProvider:
 
 
 contact_activity = ContactActivityProvider()
+
+
 def followup_detail(*, user, pk) -> FollowUp:
     """One follow-up with everything its page shows (access already decided by the caller's helper)."""
     return followup_base_queryset().filter(pk__in=followups_visible_to(user).values("pk")).get(pk=pk)

@@ -101,6 +101,17 @@ RULES: dict[str, Rule] = {
     "followups:calendar-reset": Rule(EVERYONE_SIGNED_IN, method="post"),
     # The feed is reached by its secret token alone (calendar apps have no session); wrong tokens: tests/followups.
     "followups:calendar-feed": Rule(set(PERSONAS), kwargs=lambda w: {"token": w.dave.calendar_token}),
+    # Partnering meetings, stand enquiries, typeahead (meetings area)
+    "meetings:list": Rule(EVERYONE_SIGNED_IN),
+    "meetings:log": Rule(ON_MISSION_A, data=lambda w: {"mission": w.mission_a.pk}),
+    "meetings:detail": Rule(ON_MISSION_A, kwargs=lambda w: {"pk": w.meeting.pk}),
+    "meetings:edit": Rule(ON_MISSION_A, kwargs=lambda w: {"pk": w.meeting.pk}),
+    "meetings:enquiry-list": Rule(ON_MISSION_A, data=lambda w: {"mission": w.mission_a.pk}),
+    "meetings:enquiry-new": Rule(ON_MISSION_A, data=lambda w: {"mission": w.mission_a.pk}),
+    "contacts:organisation-lookup": Rule(EVERYONE_SIGNED_IN, data=lambda w: {"q": "武田"}),
+    "contacts:organisation-create-inline": Rule(EVERYONE_SIGNED_IN, data=lambda w: {"q": "武田"}),
+    "contacts:person-lookup": Rule(EVERYONE_SIGNED_IN, data=lambda w: {"q": "Sato"}),
+    "contacts:person-create-inline": Rule(EVERYONE_SIGNED_IN, data=lambda w: {"q": "佐藤"}),
 }
 
 

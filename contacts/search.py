@@ -1,0 +1,186 @@
+"""Finding organisations and people by a few letters, in Latin or Japanese script.
+
+Why not just pg_trgm on the names: in a C-locale database pg_trgm makes no
+trigrams of CJK characters, and even where it does, a two-character query such
+as 「佐藤」 or 「武田」 has no trigram at all, so the index cannot help and
+every row is read. So every organisation and person carries two derived
+columns, kept in step by the model's save() (whatever path writes the record):
+
+- ``search_key``: the Latin words of every name (romanised name, reading,
+  native name's Latin part), lower-cased, accents removed ("Kōgyō" -> "kogyo").
+  A GIN trigram index (gin_trgm_ops) serves word similarity (``%>``), which
+  finds prefixes ("take" ~ "takeda") and misspellings ("takda" ~ "takeda").
+- ``search_grams``: space-separated tokens of the native-script names, every
+  single character and every two-character sequence (武田薬品工業 -> 武, 田,
+  武田, 田薬, 薬品, ...), plus the first two letters of each Latin word. A GIN
+  index on ``string_to_array(search_grams, ' ')`` answers "which rows contain
+  all the bigrams of the query" through the index for one-, two- or
+  many-character queries.
+
+On SQLite (``make run`` without PostgreSQL) the same columns are searched with
+plain LIKE, without typo tolerance: good enough for a demo.
+
+The PostgreSQL indexes are created by the migration that adds the columns
+(vendor-guarded, so SQLite migrates too).
+"""
+
+import re
+import unicodedata
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
+
+from .models import Organisation, Person
+
+MIN_LATIN_LENGTH = 2
+RESULT_LIMIT = 10
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _fold(char: str) -> str:
+    """Lower-case; strip accents from Latin letters but never from kana (ガ must stay ガ)."""
+    if char.isascii():
+        return char.lower()
+    base = unicodedata.normalize("NFKD", char)[0]
+    if base.isascii() and base.isalnum():
+        return base.lower()
+    return char
+
+
+def normalise(text: str) -> str:
+    # NFKC first: full-width Ｔａｋｅｄａ becomes Takeda, half-width ｶﾀｶﾅ becomes カタカナ.
+    return "".join(_fold(c) for c in unicodedata.normalize("NFKC", text or ""))
+
+
+def split_scripts(text: str) -> tuple[list[str], str]:
+    """The Latin words of a text, and its other-script letters run together (spaces dropped)."""
+    folded = normalise(text)
+    latin = _LATIN_WORD.findall(folded)
+    native = "".join(c for c in folded if not c.isascii() and c.isalnum())
+    return latin, native
+
+
+def native_grams(native: str) -> set[str]:
+    grams = set(native)
+    grams.update(native[i : i + 2] for i in range(len(native) - 1))
+    return grams
+
+
+def query_grams(native: str) -> list[str]:
+    """What a native-script query requires: its bigrams (or the single character)."""
+    if len(native) == 1:
+        return [native]
+    return sorted({native[i : i + 2] for i in range(len(native) - 1)})
+
+
+def build_keys(*names: str) -> tuple[str, str]:
+    """(search_key, search_grams) for a record with these names."""
+    words: list[str] = []
+    grams: set[str] = set()
+    for name in names:
+        latin, native = split_scripts(name)
+        words.extend(latin)
+        grams.update(native_grams(native))
+        grams.update(word[:2] for word in latin if len(word) >= 2)
+    # Padded with spaces so that " 武田 " matches a whole token with LIKE on SQLite.
+    return " ".join(words), f" {' '.join(sorted(grams))} " if grams else ""
+
+
+def index_organisation(organisation: Organisation) -> None:
+    organisation.search_key, organisation.search_grams = build_keys(
+        organisation.name, organisation.name_native, organisation.name_reading
+    )
+
+
+def index_person(person: Person) -> None:
+    person.search_key, person.search_grams = build_keys(
+        person.given_name, person.family_name, person.name_native, person.name_reading
+    )
+
+
+def _grams_array():
+    return Func(F("search_grams"), Value(" "), function="string_to_array", output_field=ArrayField(TextField()))
+
+
+def _matching(queryset: QuerySet, query: str) -> QuerySet | None:
+    latin_words, native = split_scripts(query)
+    latin = " ".join(latin_words)
+    if not native and len(latin) < MIN_LATIN_LENGTH:
+        return None
+    postgres = connection.vendor == "postgresql"
+    condition = Q()
+    if native:
+        grams = query_grams(native)
+        if postgres:
+            queryset = queryset.alias(grams_array=_grams_array())
+            condition &= Q(grams_array__contains=grams)
+        else:
+            for gram in grams:
+                condition &= Q(search_grams__contains=f" {gram} ")
+    if latin:
+        if len(latin) == MIN_LATIN_LENGTH and " " not in latin:
+            # Too short for a trigram: the two-letter word prefixes are tokens.
+            if postgres:
+                queryset = queryset.alias(grams_array=_grams_array())
+                condition &= Q(grams_array__contains=[latin])
+            else:
+                condition &= Q(search_grams__contains=f" {latin} ")
+        elif postgres:
+            # Word similarity covers prefixes ("take" in "takeda") and typos ("takda") in one
+            # index scan; pg_trgm.word_similarity_threshold is set in settings.py.
+            condition &= Q(search_key__trigram_word_similar=latin)
+        else:
+            condition &= Q(search_key__contains=latin)
+    queryset = queryset.filter(condition, merged_into__isnull=True)
+    # Best first: names that start with the query, then the closest spelling.
+    order = [Case(When(search_key__startswith=latin, then=0), default=1, output_field=IntegerField())] if latin else []
+    if postgres and latin:
+        queryset = queryset.annotate(closeness=TrigramWordSimilarity(Value(latin), "search_key"))
+        order.append(F("closeness").desc())
+    return queryset.order_by(*order, *queryset.model._meta.ordering)
+
+
+def search_organisations(query: str, *, limit: int = RESULT_LIMIT) -> list[Organisation]:
+    queryset = _matching(Organisation.objects.all(), query)
+    return [] if queryset is None else list(queryset[:limit])
+
+
+def search_people(query: str, *, limit: int = RESULT_LIMIT) -> list[Person]:
+    queryset = _matching(Person.objects.select_related("organisation"), query)
+    return [] if queryset is None else list(queryset[:limit])
+
+
+def organisations_matching(query: str) -> QuerySet[Organisation]:
+    """The unsliced queryset (for EXPLAIN in tests and for filters)."""
+    queryset = _matching(Organisation.objects.all(), query)
+    return Organisation.objects.none() if queryset is None else queryset
+
+
+def people_matching(query: str) -> QuerySet[Person]:
+    queryset = _matching(Person.objects.all(), query)
+    return Person.objects.none() if queryset is None else queryset
+
+
+def reindex_all() -> int:
+    """Recompute every record's keys (after a bulk_create or raw import that bypassed save())."""
+    count = 0
+    for model, index in ((Organisation, index_organisation), (Person, index_person)):
+        batch = []
+        for record in model.objects.only(*_NAME_FIELDS[model]).iterator(chunk_size=1000):
+            index(record)
+            batch.append(record)
+            if len(batch) == 1000:
+                model.objects.bulk_update(batch, ["search_key", "search_grams"])
+                count += len(batch)
+                batch = []
+        model.objects.bulk_update(batch, ["search_key", "search_grams"])
+        count += len(batch)
+    return count
+
+
+_NAME_FIELDS = {
+    Organisation: ["name", "name_native", "name_reading"],
+    Person: ["given_name", "family_name", "name_native", "name_reading"],
+}
