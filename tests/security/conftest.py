@@ -9,6 +9,7 @@ from ..factories import (
     OutcomeFactory,
     PersonFactory,
 )
+from ..reminders.factories import ReminderEmailFactory
 
 
 @pytest.fixture
@@ -24,4 +25,5 @@ def world(world):
     world.enquiry = EnquiryFactory(mission=a, event=world.event, organisation=world.organisation)
     world.followup = FollowUpFactory(assignee=world.dave_delegate, meeting=world.meeting)
     world.outcome = OutcomeFactory(mission=a, meeting=world.meeting)
+    world.reminder = ReminderEmailFactory(mission=a, recipient=world.dave_delegate.person, state="failed")
     return world

@@ -32,6 +32,9 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # Reminder emails: the opt-out link carries a signed token instead of a login;
+    # tests/reminders/test_reminder_pages.py checks it works once and cannot be forged.
+    "followups:reminders-opt-out",
 }
 
 
@@ -50,6 +53,11 @@ RULES: dict[str, Rule] = {
     "events:mission-list": Rule(EVERYONE_SIGNED_IN),
     "events:mission-detail": Rule(ON_MISSION_A, kwargs=lambda w: {"pk": w.mission_a.pk}),
     "followups:my-followups": Rule(EVERYONE_SIGNED_IN),
+    # Reminder emails: the mission's organisers and managers only.
+    "followups:mission-reminders": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk}),
+    "followups:reminder-resend": Rule(
+        ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk, "reminder_pk": w.reminder.pk}, method="post"
+    ),
 }
 
 
