@@ -330,6 +330,20 @@ def _is_permanent(error: Exception) -> bool:
     return False
 
 
+def _describe(error: Exception) -> str:
+    """The SMTP server's answer as an organiser would read it on the reminders page."""
+
+    def text(message) -> str:
+        return message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = "; ".join(f"{code} {text(message)}" for code, message in error.recipients.values())
+        return f"The mail server refused the recipient: {answers}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"The mail server answered {error.smtp_code} {text(error.smtp_error)}"
+    return f"Could not reach the mail server: {type(error).__name__}: {error}"
+
+
 def reminder_send(*, reminder_id: int, now: datetime | None = None) -> str:
     """Claim, re-check, send and record one reminder. Returns the row's new state, or "skipped".
 
@@ -360,7 +374,7 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None) -> str:
         message.send()
     except Exception as error:
         permanent = _is_permanent(error)
-        text = f"Attempt {attempt}: {error!r}"[:2000]
+        text = f"Attempt {attempt}: {_describe(error)}"[:2000]
         if permanent or attempt >= max_attempts():
             logger.error("Reminder %s failed for good: %s", reminder.pk, text)
             _finish(reminder, attempt, now, state=State.FAILED, last_error=text)

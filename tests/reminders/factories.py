@@ -19,5 +19,5 @@ class ReminderEmailFactory(factory.django.DjangoModelFactory):
     state = ReminderEmail.State.PENDING
     attempts = factory.LazyAttribute(lambda r: 5 if r.state == ReminderEmail.State.FAILED else 0)
     last_error = factory.LazyAttribute(
-        lambda r: "Attempt 5: SMTPRecipientsRefused(451 4.3.0 Try again later)" if r.state == "failed" else ""
+        lambda r: "Attempt 5: The mail server refused the recipient: 451 4.3.0 Try again later" if r.state == "failed" else ""
     )

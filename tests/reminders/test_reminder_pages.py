@@ -74,7 +74,7 @@ def test_reminders_page_shows_each_state_and_the_error(client, world, failed, dj
         response = client.get(url)
     text = response.text
     assert "Failed: 1" in text and "Pending: 10" in text
-    assert "SMTPRecipientsRefused(451 4.3.0 Try again later)" in text
+    assert "The mail server refused the recipient: 451 4.3.0 Try again later" in text
     assert text.count(">Resend</button>") == 1
 
 
