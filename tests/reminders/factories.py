@@ -5,6 +5,8 @@ from followups.models import ReminderEmail
 
 from ..factories import MissionFactory, PersonFactory
 
+REFUSED = "Attempt 5: The mail server refused the recipient: 451 4.3.0 Try again later"
+
 
 class ReminderEmailFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -18,6 +20,4 @@ class ReminderEmailFactory(factory.django.DjangoModelFactory):
     next_attempt_at = factory.SelfAttribute("due_at")
     state = ReminderEmail.State.PENDING
     attempts = factory.LazyAttribute(lambda r: 5 if r.state == ReminderEmail.State.FAILED else 0)
-    last_error = factory.LazyAttribute(
-        lambda r: "Attempt 5: The mail server refused the recipient: 451 4.3.0 Try again later" if r.state == "failed" else ""
-    )
+    last_error = factory.LazyAttribute(lambda r: REFUSED if r.state == ReminderEmail.State.FAILED else "")
