@@ -10,6 +10,7 @@ beat costs nothing — the next dispatch finds the same rows, and the claim in
 from datetime import datetime
 
 from celery import shared_task
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from . import reminders
@@ -27,9 +28,9 @@ def _moment(now: str | None) -> datetime | None:
 
 @shared_task(name="followups.reminders_dispatch", ignore_result=True, soft_time_limit=50, time_limit=60)
 def reminders_dispatch(now: str | None = None) -> int:
-    moment = _moment(now)
-    reminders.reminders_recover_stale(now=moment or reminders.timezone.now())
-    ids = reminders.reminders_due_ids(now=moment or reminders.timezone.now())
+    moment = _moment(now) or timezone.now()
+    reminders.reminders_recover_stale(now=moment)
+    ids = reminders.reminders_due_ids(now=moment)
     for reminder_id in ids:
         reminder_send.delay(reminder_id, now)
     return len(ids)

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from events.models import Delegate, Mission
 from followups import reminders
@@ -227,3 +228,16 @@ def test_a_row_left_in_sending_by_a_dead_worker_is_sent_after_the_lease(trip, se
 def test_only_organisers_of_a_mission_with_follow_ups_get_summaries(db):
     trip = make_trip()
     assert set(ReminderEmail.objects.filter(kind="summary").values_list("recipient", flat=True)) == {trip.hannah.pk}
+
+
+def test_a_mission_change_announced_by_events_rearms_its_reminders(trip):
+    """events cannot import followups: its services send `mission_changed`, and followups listens."""
+    from events.signals import mission_changed
+
+    trip.mission.reminder_offsets = [2]
+    trip.mission.end_date = timezone.localdate() + timedelta(days=10)  # the signal's rearm uses the real clock
+    trip.mission.save()
+    mission_changed.send(sender=Mission, mission=trip.mission)
+    pending = ReminderEmail.objects.filter(state=State.PENDING, kind="digest")
+    assert set(pending.values_list("offset_days", flat=True)) == {2}
+    assert ReminderEmail.objects.filter(state=State.CANCELLED, kind="digest").count() == 6
