@@ -374,7 +374,7 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None) -> str:
         message.send()
     except Exception as error:
         permanent = _is_permanent(error)
-        text = f"Attempt {attempt}: {_describe(error)}"[:2000]
+        text = _describe(error)[:2000]
         if permanent or attempt >= max_attempts():
             logger.error("Reminder %s failed for good: %s", reminder.pk, text)
             _finish(reminder, attempt, now, state=State.FAILED, last_error=text)

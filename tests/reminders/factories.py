@@ -5,7 +5,7 @@ from followups.models import ReminderEmail
 
 from ..factories import MissionFactory, PersonFactory
 
-REFUSED = "Attempt 5: The mail server refused the recipient: 451 4.3.0 Try again later"
+REFUSED = "The mail server refused the recipient: 451 4.3.0 Try again later"
 
 
 class ReminderEmailFactory(factory.django.DjangoModelFactory):
