@@ -15,6 +15,8 @@ from django.utils.dateparse import parse_datetime
 
 from . import reminders
 
+SEND_MESSAGE_EXPIRES = 300  # seconds
+
 
 def _moment(now: str | None) -> datetime | None:
     """`now` is injectable (ISO 8601, aware) so tests and demos can move time on without mocking the clock."""
@@ -32,7 +34,9 @@ def reminders_dispatch(now: str | None = None) -> int:
     reminders.reminders_recover_stale(now=moment)
     ids = reminders.reminders_due_ids(now=moment)
     for reminder_id in ids:
-        reminder_send.delay(reminder_id, now)
+        # Expiring messages keep a queue that backed up (workers down for an hour) from holding
+        # sixty copies of each id: the next dispatch hands out whatever is still pending anyway.
+        reminder_send.apply_async((reminder_id, now), expires=SEND_MESSAGE_EXPIRES)
     return len(ids)
 
 

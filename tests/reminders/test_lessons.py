@@ -10,6 +10,7 @@ from events.models import Delegate, Mission
 from followups import reminders
 from followups.models import FollowUp, ReminderEmail
 
+from ..conftest import PASSWORD
 from .conftest import END, day_after_end, dispatch, make_trip, recipients
 
 State = ReminderEmail.State
@@ -241,3 +242,12 @@ def test_a_mission_change_announced_by_events_rearms_its_reminders(trip):
     pending = ReminderEmail.objects.filter(state=State.PENDING, kind="digest")
     assert set(pending.values_list("offset_days", flat=True)) == {2}
     assert ReminderEmail.objects.filter(state=State.CANCELLED, kind="digest").count() == 6
+
+
+def test_a_digest_link_lands_on_the_follow_up(trip, client, settings):
+    sent = dispatch(day_after_end(7))
+    digest = next(m for m in sent if trip.oscar.email in m.to[0] and m.subject.endswith("1 overdue"))
+    link = next(line.strip() for line in digest.body.splitlines() if f"#followup-{trip.term_sheet.pk}" in line)
+    path, anchor = link.removeprefix(settings.SITE_URL).split("#")
+    client.login(username="oscar", password=PASSWORD)
+    assert f'id="{anchor}"' in client.get(path).text
