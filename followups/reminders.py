@@ -275,7 +275,8 @@ def reminder_resend(*, reminder: ReminderEmail, now: datetime | None = None) -> 
     from . import tasks
 
     pk = reminder.pk
-    transaction.on_commit(lambda: tasks.reminder_send.delay(pk))
+    # Sooner than the next dispatch; if this message is lost, that dispatch sends it anyway.
+    transaction.on_commit(lambda: tasks.reminder_send.apply_async((pk,), expires=tasks.SEND_MESSAGE_EXPIRES))
 
 
 # --- sending -----------------------------------------------------------------------------------------
