@@ -205,6 +205,8 @@ def reminders_rearm_for_mission(*, mission: Mission, now: datetime | None = None
             row.due_at = row.next_attempt_at = due_at
             changed.append(row)
     if changed:
+        for row in changed:
+            row.modified_at = now  # bulk_update does not apply auto_now
         ReminderEmail.objects.bulk_update(
             changed, ["state", "cancel_reason", "due_at", "next_attempt_at", "attempts", "last_error", "modified_at"]
         )
@@ -264,7 +266,7 @@ class ReminderNotFailed(Exception):
 
 
 @transaction.atomic
-def reminder_resend(*, reminder: ReminderEmail, now: datetime | None = None) -> None:
+def reminder_resend(*, reminder: ReminderEmail, user=None, now: datetime | None = None) -> None:
     """Put a failed reminder back in the queue for one more round of attempts."""
     now = now or timezone.now()
     updated = ReminderEmail.objects.filter(pk=reminder.pk, state=State.FAILED).update(
@@ -272,6 +274,7 @@ def reminder_resend(*, reminder: ReminderEmail, now: datetime | None = None) -> 
     )
     if updated != 1:
         raise ReminderNotFailed("Only a failed reminder can be sent again.")
+    logger.info("Reminder %s (%s) put back in the queue by %s", reminder.pk, reminder.kind, user)
     from . import tasks
 
     pk = reminder.pk

@@ -37,7 +37,7 @@ def reminder_resend(request, pk, reminder_pk):
     mission = get_mission_for_user(request.user, pk, organise=True)
     reminder = reminders.get_reminder_for_mission(mission=mission, pk=reminder_pk)
     try:
-        reminders.reminder_resend(reminder=reminder)
+        reminders.reminder_resend(reminder=reminder, user=request.user)
     except reminders.ReminderNotFailed as error:
         messages.error(request, str(error))
     else:
