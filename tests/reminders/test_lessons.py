@@ -251,3 +251,37 @@ def test_a_digest_link_lands_on_the_follow_up(trip, client, settings):
     path, anchor = link.removeprefix(settings.SITE_URL).split("#")
     client.login(username="oscar", password=PASSWORD)
     assert f'id="{anchor}"' in client.get(path).text
+
+
+class DiesAfterAcceptingBackend:
+    """Delivers the message, then the process dies before the row is marked sent
+    (SystemExit stands in for SIGKILL: nothing after it in the service runs)."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        from django.core import mail
+
+        mail.outbox.extend(messages)
+        raise SystemExit("killed")
+
+
+def test_a_worker_dying_right_after_the_server_accepted_sends_a_recognisable_duplicate(trip, settings):
+    """The one window that cannot be closed over SMTP (see README): at-least-once, same Message-ID."""
+    row = ReminderEmail.objects.filter(kind="summary", offset_days=1).get()
+    settings.EMAIL_BACKEND = "tests.reminders.test_lessons.DiesAfterAcceptingBackend"
+    with pytest.raises(SystemExit):
+        reminders.reminder_send(reminder_id=row.pk, now=row.due_at)
+    row.refresh_from_db()
+    assert row.state == State.SENDING
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    later = row.due_at + timedelta(seconds=settings.REMINDERS_SENDING_LEASE_SECONDS + 1)
+    dispatch(later)
+    from django.core import mail
+
+    copies = [m for m in mail.outbox if m.extra_headers["X-Delegation-CRM-Reminder"] == f"summary/{row.pk}"]
+    assert len(copies) == 2
+    assert {m.extra_headers["Message-ID"] for m in copies} == {row.message_id}
+    row.refresh_from_db()
+    assert row.state == State.SENT
