@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from .models import Organisation, Person, User
+from .signals import person_contact_changed
 
 ORGANISATION_FIELDS = [
     "name",
@@ -106,6 +107,8 @@ def person_update(*, person: Person, acting_user: User, **fields) -> Person:
         raise ValidationError("This person was merged into another record; change that one instead.")
     _assign(person, PERSON_FIELDS, fields)
     _save_tracked(person, acting_user=acting_user, creating=False)
+    # Reminder emails follow a changed address, time zone, do-not-contact or opt-out.
+    person_contact_changed.send(sender=Person, person=person)
     return person
 
 
@@ -323,7 +326,10 @@ def organisation_merge(
     )
 
 
+@transaction.atomic
 def person_merge(*, survivor: Person, other: Person, take_from_other: set[str], acting_user: User) -> Person:
-    return _merge(
+    merged = _merge(
         model=Person, survivor=survivor, other=other, take_from_other=take_from_other, acting_user=acting_user
     )
+    person_contact_changed.send(sender=Person, person=merged)  # their reminders now go to the survivor
+    return merged

@@ -159,12 +159,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "celery-broker"
-    # kombu's filesystem transport lists these folders but never creates them: a fresh VAR_DIR crashed the worker.
+    # kombu's filesystem transport does not create its folders; the worker would die on
+    # start when beat has not written a message yet.
     (_broker_dir / "processed").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),  # kombu's default is ./control in the working directory
         "store_processed": False,
     }
 else:
@@ -182,7 +184,22 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# The schedule lives here, in the code. Run exactly one beat; a second one started by
+# mistake only enqueues dispatches that find nothing left to claim.
+CELERY_BEAT_SCHEDULE: dict = {
+    "reminders-dispatch": {"task": "followups.reminders_dispatch", "schedule": 60.0, "options": {"expires": 55}},
+}
+# Worker processes: Celery's Django fixup closes connections older than CONN_MAX_AGE
+# (and broken ones) before and after every task, so each prefork child holds at most
+# one connection. Set CONN_MAX_AGE=0 for workers behind PgBouncer in transaction mode.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000
+
+# Reminder emails after each mission (followups/reminders.py).
+REMINDERS_LOCAL_HOUR = 9  # sent at 09:00 in each recipient's time zone
+REMINDERS_MAX_ATTEMPTS = 5  # then the reminder shows as failed, with a resend button
+REMINDERS_RETRY_BASE_SECONDS = 60  # backoff 1, 2, 4, 8 minutes…
+REMINDERS_SENDING_LEASE_SECONDS = 600  # a row in "sending" longer than this was lost by its worker
+REMINDERS_BATCH_SIZE = 200  # rows handed out per dispatch (every minute)
 
 # contacts may not import events or followups: the meetings, follow-ups and
 # outcomes shown on a contact's page (and the missions to filter by) come from

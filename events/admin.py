@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Delegate, Enquiry, Event, Mission, PartneringMeeting
+from .signals import mission_changed
 
 
 class DelegateInline(admin.TabularInline):
@@ -19,6 +20,11 @@ class MissionAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["lead_organisations", "partner_organisations"]
     inlines = [DelegateInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Dates, offsets, status or delegates may have changed: reminders follow (same transaction).
+        mission_changed.send(sender=Mission, mission=form.instance)
+
 
 @admin.register(Delegate)
 class DelegateAdmin(SimpleHistoryAdmin):
@@ -27,6 +33,10 @@ class DelegateAdmin(SimpleHistoryAdmin):
     search_fields = ["person__family_name", "person__given_name", "person__name_native", "mission__title"]
     autocomplete_fields = ["person", "mission"]
     list_select_related = ["person", "mission"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        mission_changed.send(sender=Mission, mission=obj.mission)
 
 
 @admin.register(Event)

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import FollowUp, FollowUpNote, Outcome, Testimonial
+from . import reminders
+from .models import FollowUp, FollowUpNote, Outcome, ReminderEmail, Testimonial
 
 
 class FollowUpNoteInline(admin.TabularInline):
@@ -21,6 +22,23 @@ class FollowUpAdmin(SimpleHistoryAdmin):
     date_hierarchy = "due_on"
     inlines = [FollowUpNoteInline]
 
+    # Until follow-up services exist, admin edits are the only other writer: keep the
+    # reminder outbox in step in the same transaction.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        reminders.reminders_rearm_for_followup(followup=obj)
+
+    def delete_model(self, request, obj):
+        mission = obj.mission
+        super().delete_model(request, obj)
+        reminders.reminders_rearm_for_mission(mission=mission)
+
+    def delete_queryset(self, request, queryset):
+        missions = list({f.mission for f in queryset.select_related("mission")})
+        super().delete_queryset(request, queryset)
+        for mission in missions:
+            reminders.reminders_rearm_for_mission(mission=mission)
+
 
 @admin.register(Outcome)
 class OutcomeAdmin(SimpleHistoryAdmin):
@@ -37,3 +55,20 @@ class TestimonialAdmin(admin.ModelAdmin):
     list_filter = ["approved", "mission"]
     search_fields = ["attribution", "quote"]
     autocomplete_fields = ["mission", "person"]
+
+
+@admin.register(ReminderEmail)
+class ReminderEmailAdmin(admin.ModelAdmin):
+    """Read-only: the outbox is written by followups/reminders.py; resend from the mission's reminders page."""
+
+    list_display = ["kind", "mission", "recipient", "offset_days", "followup_due_on", "due_at", "state", "attempts"]
+    list_filter = ["state", "kind", "mission"]
+    search_fields = ["recipient__family_name", "recipient__email", "last_error"]
+    list_select_related = ["mission", "recipient"]
+    date_hierarchy = "due_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -395,6 +395,10 @@ def load_demo(*, today: date | None = None) -> list[DemoLogin]:
 
     _load_uk_mission(today, orgs, people, sectors)
     _load_san_diego_mission(today, orgs, people, sectors)
+    from .reminders import reminders_rearm_for_mission
+
+    for mission in Mission.objects.filter(delegates__person__in=people.values()).distinct():
+        reminders_rearm_for_mission(mission=mission)
     return logins
 
 

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -133,3 +135,84 @@ class FollowUpNote(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class ReminderEmail(models.Model):
+    """The reminder outbox: one row per email that is, or was, due.
+
+    Rows are written in the same transaction as the change that makes a reminder
+    due (see followups/reminders.py); the periodic task claims due rows with a
+    conditional update, and the unique constraints make a second row, hence a
+    second send, of the same reminder impossible.
+    """
+
+    class Kind(models.TextChoices):
+        DIGEST = "digest", "Delegate digest"
+        SUMMARY = "summary", "Organiser summary"
+        NUDGE = "nudge", "Overdue nudge"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="reminder_emails")
+    recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reminder_emails")
+    offset_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Days after the mission's end date (digests and summaries)."
+    )
+    followup = models.ForeignKey(
+        FollowUp, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminder_emails"
+    )
+    followup_due_on = models.DateField(null=True, blank=True, help_text="The due date a nudge is about.")
+    due_at = models.DateTimeField(help_text="When the reminder is due (UTC).")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(help_text="Not sent before this time (due time, then retry backoff).")
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a worker last claimed it for sending.")
+    last_error = models.TextField(blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_at", "kind", "pk"]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], condition=Q(state="pending"), name="reminder_pending_due"),
+            models.Index(fields=["claimed_at"], condition=Q(state="sending"), name="reminder_sending_claimed"),
+            models.Index(fields=["mission", "due_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "mission", "recipient", "offset_days"],
+                condition=Q(kind__in=["digest", "summary"]),
+                name="reminder_once_per_offset",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "followup", "followup_due_on", "recipient"],
+                condition=Q(kind="nudge"),
+                name="reminder_nudge_once_per_due_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="nudge", followup_due_on__isnull=False, offset_days__isnull=True)
+                | (~Q(kind="nudge") & Q(offset_days__isnull=False, followup__isnull=True)),
+                name="reminder_kind_has_its_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="sent", sent_at__isnull=False) | (~Q(state="sent") & Q(sent_at__isnull=True)),
+                name="reminder_sent_at_iff_sent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.recipient_id} ({self.state})"
+
+    @property
+    def message_id(self) -> str:
+        """Stable per reminder, so a duplicate delivery (see README) is recognisable."""
+        host = urlsplit(settings.SITE_URL).hostname or "localhost"
+        return f"<reminder-{self.pk}-{self.kind}-{int(self.created_at.timestamp())}@{host}>"

@@ -16,6 +16,7 @@ from events import services as event_services
 from events.models import Delegate, Enquiry, Mission, PartneringMeeting
 
 from .models import FollowUp, FollowUpNote, Outcome
+from .reminders import reminders_rearm_for_followup
 
 # Follow-ups
 
@@ -33,6 +34,8 @@ def _save(followup: FollowUp, acting_user, fields: list[str]) -> None:
     followup.modified_by = acting_user
     followup._history_user = acting_user  # simple_history records who did it, request or not
     followup.save(update_fields=[*fields, "modified_by", "modified_at"])
+    # In the same transaction: the outbox follows every change of due date, assignee or state.
+    reminders_rearm_for_followup(followup=followup)
 
 
 def _wrong_state(followup: FollowUp, what: str) -> FollowUpActionRefused:
@@ -293,6 +296,7 @@ def _create_followups(*, mission, meeting=None, enquiry=None, followups: list[Fo
         )
         followup.full_clean()
         followup.save()
+        reminders_rearm_for_followup(followup=followup)
         created.append(followup)
     return created
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, calendar, mine, mission, outcomes
+from .views import actions, calendar, mine, mission, outcomes, reminders
 
 app_name = "followups"
 
@@ -23,6 +23,9 @@ urlpatterns = [
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar-feed"),
     #
     # Reminder emails
+    path("missions/<int:pk>/reminders/", reminders.mission_reminders, name="mission-reminders"),
+    path("missions/<int:pk>/reminders/<int:reminder_pk>/resend/", reminders.reminder_resend, name="reminder-resend"),
+    path("reminders/opt-out/<str:token>/", reminders.reminders_opt_out, name="reminders-opt-out"),
     #
     # Mission report and exports
     #

@@ -9,6 +9,7 @@ from ..factories import (
     OutcomeFactory,
     PersonFactory,
 )
+from ..reminders.factories import ReminderEmailFactory
 
 
 @pytest.fixture
@@ -26,4 +27,5 @@ def world(world):
     world.outcome = OutcomeFactory(mission=a, meeting=world.meeting)
     world.other_organisation = OrganisationFactory(name="Takeda Pharma KK", country="JP")
     world.other_person = PersonFactory(organisation=world.other_organisation, family_name="Satou", given_name="Ken")
+    world.reminder = ReminderEmailFactory(mission=a, recipient=world.dave_delegate.person, state="failed")
     return world

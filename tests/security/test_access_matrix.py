@@ -34,6 +34,9 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # Reminder emails: the opt-out link carries a signed token instead of a login;
+    # tests/reminders/test_reminder_pages.py checks it works once and cannot be forged.
+    "followups:reminders-opt-out",
 }
 
 
@@ -112,6 +115,11 @@ RULES: dict[str, Rule] = {
     "contacts:organisation-create-inline": Rule(EVERYONE_SIGNED_IN, data=lambda w: {"q": "武田"}),
     "contacts:person-lookup": Rule(EVERYONE_SIGNED_IN, data=lambda w: {"q": "Sato"}),
     "contacts:person-create-inline": Rule(EVERYONE_SIGNED_IN, data=lambda w: {"q": "佐藤"}),
+    # Reminder emails: the mission's organisers and managers only.
+    "followups:mission-reminders": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk}),
+    "followups:reminder-resend": Rule(
+        ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk, "reminder_pk": w.reminder.pk}, method="post"
+    ),
 }
 
 

@@ -1,0 +1,561 @@
+"""Reminder emails after each mission: the outbox's services and selectors.
+
+The outbox (``ReminderEmail``) is the source of truth. Nothing about a future
+reminder lives in Redis.
+
+Writing rows — call these in the same transaction as the change:
+    ``reminders_rearm_for_mission(*, mission)`` after a mission is created or its
+    end date, reminder offsets, status, delegates or time zones change, and after
+    any follow-up of it is created, reassigned, rescheduled, completed, cancelled
+    or deleted (``reminders_rearm_for_followup(*, followup)`` is the same thing);
+    ``reminders_rearm_for_person(*, person)`` after a person's time zone,
+    email, do-not-contact or opt-out flag changes;
+    ``reminders_opt_out(*, person)`` when a person opts out.
+    Rearming is idempotent: it computes the rows that should exist and brings the
+    outbox in line (creates future rows, reschedules pending ones, cancels
+    pending ones no longer wanted); sent rows are never touched.
+
+Sending — ``reminders_dispatch`` (beat, every minute) recovers rows stuck in
+``sending`` past the lease, then hands each due row's id to ``reminder_send``,
+which claims the row with a compare-and-swap (pending -> sending), re-checks
+that the email is still wanted, sends it and records the outcome.
+"""
+
+import logging
+import smtplib
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from contacts.models import Person
+from events.models import Delegate, Mission
+
+from .models import FollowUp, ReminderEmail
+
+logger = logging.getLogger(__name__)
+
+UTC = ZoneInfo("UTC")
+OPT_OUT_SALT = "followups.reminders.opt-out"
+Kind = ReminderEmail.Kind
+State = ReminderEmail.State
+
+
+# --- configuration (settings.REMINDERS_*, with defaults) ---------------------------------------------
+
+
+def _setting(name: str, default):
+    return getattr(settings, f"REMINDERS_{name}", default)
+
+
+def local_hour() -> int:
+    """The local hour at which reminders go out in each recipient's zone."""
+    return _setting("LOCAL_HOUR", 9)
+
+
+def max_attempts() -> int:
+    return _setting("MAX_ATTEMPTS", 5)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff after the n-th failed attempt: 1, 2, 4, 8… minutes, capped at six hours."""
+    base = _setting("RETRY_BASE_SECONDS", 60)
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def sending_lease() -> timedelta:
+    """How long a claimed row may stay in `sending` before it is assumed lost.
+
+    Longer than the send task's hard time limit, so a worker that is merely slow
+    has been killed by Celery before its row is handed to another worker."""
+    return timedelta(seconds=_setting("SENDING_LEASE_SECONDS", 600))
+
+
+def batch_size() -> int:
+    return _setting("BATCH_SIZE", 200)
+
+
+# --- when and to whom ------------------------------------------------------------------------------
+
+
+def recipient_time_zone(person: Person) -> ZoneInfo:
+    """The zone a person reads email in: their account's choice when they have one, else the contact record's."""
+    user = person.user if person.user_id else None
+    return ZoneInfo(user.time_zone if user else person.time_zone)
+
+
+def local_send_time(day: date, tz: ZoneInfo) -> datetime:
+    """The reminder hour on `day` in `tz`, as an aware UTC datetime (zoneinfo handles daylight saving)."""
+    return datetime.combine(day, time(local_hour()), tzinfo=tz).astimezone(UTC)
+
+
+def reminder_offsets(mission: Mission) -> list[int]:
+    """The mission's offsets in days after its end date, cleaned: whole numbers 0–365, each once."""
+    offsets = mission.reminder_offsets if isinstance(mission.reminder_offsets, list) else []
+    return sorted({o for o in offsets if isinstance(o, int) and not isinstance(o, bool) and 0 <= o <= 365})
+
+
+def may_email(person: Person) -> bool:
+    return bool(person.email) and not (person.do_not_contact or person.reminders_opt_out or person.merged_into_id)
+
+
+def _key(kind, recipient_id, offset_days=None, followup_id=None, followup_due_on=None) -> tuple:
+    return (kind, recipient_id, offset_days, followup_id, followup_due_on)
+
+
+def _row_key(row: ReminderEmail) -> tuple:
+    return _key(row.kind, row.recipient_id, row.offset_days, row.followup_id, row.followup_due_on)
+
+
+def _wanted(mission: Mission) -> dict[tuple, datetime]:
+    """Every reminder the mission should have, as key -> due time (UTC)."""
+    if mission.status == Mission.Status.CANCELLED:
+        return {}
+    offsets = reminder_offsets(mission)
+    open_followups = list(
+        FollowUp.objects.filter(mission=mission, status=FollowUp.Status.OPEN).select_related("assignee__person__user")
+    )
+    wanted: dict[tuple, datetime] = {}
+    assignees = {f.assignee.person_id: f.assignee.person for f in open_followups}
+    for person in assignees.values():
+        if may_email(person):
+            tz = recipient_time_zone(person)
+            for offset in offsets:
+                wanted[_key(Kind.DIGEST, person.pk, offset)] = local_send_time(
+                    mission.end_date + timedelta(days=offset), tz
+                )
+    if FollowUp.objects.filter(mission=mission).exclude(status=FollowUp.Status.CANCELLED).exists():
+        organisers = Delegate.objects.filter(mission=mission, role__in=Delegate.ORGANISING_ROLES).select_related(
+            "person__user"
+        )
+        for delegate in organisers:
+            if may_email(delegate.person):
+                tz = recipient_time_zone(delegate.person)
+                for offset in offsets:
+                    wanted[_key(Kind.SUMMARY, delegate.person_id, offset)] = local_send_time(
+                        mission.end_date + timedelta(days=offset), tz
+                    )
+    for followup in open_followups:
+        person = followup.assignee.person
+        if may_email(person):
+            # One nudge per due date: the morning after it passed, in the assignee's zone.
+            wanted[_key(Kind.NUDGE, person.pk, None, followup.pk, followup.due_on)] = local_send_time(
+                followup.due_on + timedelta(days=1), recipient_time_zone(person)
+            )
+    return wanted
+
+
+def _why_unwanted(row: ReminderEmail, mission: Mission) -> str:
+    if mission.status == Mission.Status.CANCELLED:
+        return "Mission cancelled."
+    if not may_email(row.recipient):
+        return "Recipient opted out, must not be contacted, or has no email address."
+    if row.kind == Kind.NUDGE:
+        return "Follow-up done, cancelled, deleted, reassigned or given a new due date."
+    if row.kind == Kind.DIGEST:
+        return "No open follow-ups left for this delegate."
+    return "No longer an organiser of the mission, or no follow-ups to summarise."
+
+
+# --- writing the outbox ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reminders_rearm_for_mission(*, mission: Mission, now: datetime | None = None) -> None:
+    """Bring the mission's outbox rows in line with what should be sent.
+
+    - a wanted reminder with no row gets a pending row, unless its time is already past;
+    - a pending row whose time moved is rescheduled (cancelled if the new time is past);
+    - a cancelled row wanted again at a future time is pending again;
+    - a pending row no longer wanted is cancelled;
+    - sending, sent and failed rows are left alone (sent stays sent).
+    """
+    now = now or timezone.now()
+    # Serialise rearming of one mission so two concurrent changes cannot both create rows.
+    mission = Mission.objects.select_for_update().get(pk=mission.pk)
+    wanted = _wanted(mission)
+    rows = list(
+        ReminderEmail.objects.select_for_update(of=("self",)).filter(mission=mission).select_related("recipient__user")
+    )
+    seen: set[tuple] = set()
+    changed: list[ReminderEmail] = []
+    for row in rows:
+        key = _row_key(row)
+        due_at = wanted.get(key) if not (row.kind == Kind.NUDGE and row.followup_id is None) else None
+        seen.add(key)
+        if due_at is None:
+            if row.state == State.PENDING:
+                row.state, row.cancel_reason = State.CANCELLED, _why_unwanted(row, mission)
+                changed.append(row)
+        elif row.state == State.PENDING and row.due_at != due_at:
+            if due_at <= now:
+                row.state, row.cancel_reason = State.CANCELLED, "Rescheduled to a time already past."
+            row.due_at = row.next_attempt_at = due_at
+            changed.append(row)
+        elif row.state == State.CANCELLED and due_at > now:
+            row.state, row.cancel_reason, row.attempts, row.last_error = State.PENDING, "", 0, ""
+            row.due_at = row.next_attempt_at = due_at
+            changed.append(row)
+    if changed:
+        for row in changed:
+            row.modified_at = now  # bulk_update does not apply auto_now
+        ReminderEmail.objects.bulk_update(
+            changed, ["state", "cancel_reason", "due_at", "next_attempt_at", "attempts", "last_error", "modified_at"]
+        )
+    new = [
+        ReminderEmail(
+            kind=kind,
+            mission=mission,
+            recipient_id=recipient_id,
+            offset_days=offset_days,
+            followup_id=followup_id,
+            followup_due_on=followup_due_on,
+            due_at=due_at,
+            next_attempt_at=due_at,
+        )
+        for (kind, recipient_id, offset_days, followup_id, followup_due_on), due_at in wanted.items()
+        if (kind, recipient_id, offset_days, followup_id, followup_due_on) not in seen and due_at > now
+    ]
+    ReminderEmail.objects.bulk_create(new)
+
+
+def reminders_rearm_for_followup(*, followup: FollowUp, now: datetime | None = None) -> None:
+    reminders_rearm_for_mission(mission=followup.mission, now=now)
+
+
+@transaction.atomic
+def reminders_rearm_for_person(*, person: Person, now: datetime | None = None) -> None:
+    mission_ids = set(Delegate.objects.filter(person=person).values_list("mission_id", flat=True))
+    mission_ids |= set(ReminderEmail.objects.filter(recipient=person).values_list("mission_id", flat=True))
+    for mission in Mission.objects.filter(pk__in=mission_ids).order_by("pk"):
+        reminders_rearm_for_mission(mission=mission, now=now)
+
+
+@transaction.atomic
+def reminders_opt_out(*, person: Person) -> bool:
+    """Stop every reminder to this person; False when they had already opted out."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.reminders_opt_out:
+        return False
+    person.reminders_opt_out = True
+    person.save(update_fields=["reminders_opt_out", "modified_at"])
+    ReminderEmail.objects.filter(recipient=person, state=State.PENDING).update(
+        state=State.CANCELLED, cancel_reason="Recipient opted out.", modified_at=timezone.now()
+    )
+    return True
+
+
+def on_mission_changed(sender, *, mission: Mission, **kwargs) -> None:
+    reminders_rearm_for_mission(mission=mission)
+
+
+def on_person_contact_changed(sender, *, person: Person, **kwargs) -> None:
+    reminders_rearm_for_person(person=person)
+
+
+class ReminderNotFailed(Exception):
+    pass
+
+
+@transaction.atomic
+def reminder_resend(*, reminder: ReminderEmail, user=None, now: datetime | None = None) -> None:
+    """Put a failed reminder back in the queue for one more round of attempts."""
+    now = now or timezone.now()
+    updated = ReminderEmail.objects.filter(pk=reminder.pk, state=State.FAILED).update(
+        state=State.PENDING, attempts=0, next_attempt_at=now, claimed_at=None, modified_at=now
+    )
+    if updated != 1:
+        raise ReminderNotFailed("Only a failed reminder can be sent again.")
+    logger.info("Reminder %s (%s) put back in the queue by %s", reminder.pk, reminder.kind, user)
+    from . import tasks
+
+    pk = reminder.pk
+    # Sooner than the next dispatch; if this message is lost, that dispatch sends it anyway.
+    transaction.on_commit(lambda: tasks.reminder_send.apply_async((pk,), expires=tasks.SEND_MESSAGE_EXPIRES))
+
+
+# --- sending -----------------------------------------------------------------------------------------
+
+
+def reminders_recover_stale(*, now: datetime) -> int:
+    """Rows left in `sending` by a worker that died: back to pending (or failed after the last attempt).
+
+    The worker may have died after the SMTP server accepted the message; see the
+    README for why a resend (with the same Message-ID) is the chosen risk."""
+    stale = ReminderEmail.objects.filter(state=State.SENDING, claimed_at__lt=now - sending_lease())
+    failed = stale.filter(attempts__gte=max_attempts()).update(
+        state=State.FAILED, claimed_at=None, last_error="The worker sending it stopped.", modified_at=now
+    )
+    retried = stale.update(
+        state=State.PENDING,
+        claimed_at=None,
+        next_attempt_at=now,
+        last_error="The worker sending it stopped; sending again.",
+        modified_at=now,
+    )
+    if failed or retried:
+        logger.warning("Recovered %s reminder(s) stuck in sending (%s failed for good).", retried + failed, failed)
+    return failed + retried
+
+
+def reminders_due_ids(*, now: datetime, limit: int | None = None) -> list[int]:
+    return list(
+        ReminderEmail.objects.filter(state=State.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[: limit or batch_size()]
+    )
+
+
+def _finish(reminder: ReminderEmail, attempt: int, now: datetime, **fields) -> bool:
+    """Record an outcome, only if this attempt still owns the row (conditional on state and attempt number)."""
+    return (
+        ReminderEmail.objects.filter(pk=reminder.pk, state=State.SENDING, attempts=attempt).update(
+            claimed_at=None, modified_at=now, **fields
+        )
+        == 1
+    )
+
+
+def _is_permanent(error: Exception) -> bool:
+    """A 5xx answer means retrying will not help; everything else (4xx, timeouts, refused connections) may."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 500 <= error.smtp_code < 600
+    return False
+
+
+def _describe(error: Exception) -> str:
+    """The SMTP server's answer as an organiser would read it on the reminders page."""
+
+    def text(message) -> str:
+        return message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = "; ".join(f"{code} {text(message)}" for code, message in error.recipients.values())
+        return f"The mail server refused the recipient: {answers}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"The mail server answered {error.smtp_code} {text(error.smtp_error)}"
+    return f"Could not reach the mail server: {type(error).__name__}: {error}"
+
+
+def reminder_send(*, reminder_id: int, now: datetime | None = None) -> str:
+    """Claim, re-check, send and record one reminder. Returns the row's new state, or "skipped".
+
+    Safe to call any number of times for the same id, concurrently: only the
+    caller whose conditional update moves the row from pending to sending goes on.
+    """
+    now = now or timezone.now()
+    claimed = ReminderEmail.objects.filter(pk=reminder_id, state=State.PENDING, next_attempt_at__lte=now).update(
+        state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1, modified_at=now
+    )
+    if claimed != 1:
+        return "skipped"
+    reminder = ReminderEmail.objects.select_related("mission", "recipient__user", "followup__assignee").get(
+        pk=reminder_id
+    )
+    attempt = reminder.attempts
+    reason = _why_not_now(reminder)
+    if reason:
+        _finish(reminder, attempt, now, state=State.CANCELLED, cancel_reason=reason)
+        return State.CANCELLED
+    try:
+        message = build_message(reminder, now=now)
+    except Exception as error:
+        logger.exception("Reminder %s could not be rendered", reminder.pk)
+        _finish(reminder, attempt, now, state=State.FAILED, last_error=f"Could not build the email: {error!r}"[:2000])
+        return State.FAILED
+    try:
+        message.send()
+    except Exception as error:
+        permanent = _is_permanent(error)
+        text = _describe(error)[:2000]
+        if permanent or attempt >= max_attempts():
+            logger.error("Reminder %s failed for good: %s", reminder.pk, text)
+            _finish(reminder, attempt, now, state=State.FAILED, last_error=text)
+            return State.FAILED
+        logger.warning("Reminder %s will be retried: %s", reminder.pk, text)
+        retry_at = now + retry_delay(attempt)
+        _finish(reminder, attempt, now, state=State.PENDING, last_error=text, next_attempt_at=retry_at)
+        return State.PENDING
+    # The SMTP server has the message: record it at once, in autocommit, to keep the
+    # window in which a crash would cause a second delivery as short as possible.
+    _finish(reminder, attempt, now, state=State.SENT, sent_at=now, last_error="")
+    return State.SENT
+
+
+def _why_not_now(reminder: ReminderEmail) -> str:
+    """Re-check, at send time, that the reminder is still wanted (a service may have forgotten to rearm)."""
+    mission = reminder.mission
+    if mission.status == Mission.Status.CANCELLED:
+        return "Mission cancelled."
+    if not may_email(reminder.recipient):
+        return "Recipient opted out, must not be contacted, or has no email address."
+    if reminder.kind == Kind.DIGEST:
+        if not _open_followups_of(reminder.recipient, mission).exists():
+            return "No open follow-ups left for this delegate."
+    elif reminder.kind == Kind.NUDGE:
+        followup = reminder.followup
+        if (
+            followup is None
+            or followup.status != FollowUp.Status.OPEN
+            or followup.due_on != reminder.followup_due_on
+            or followup.assignee.person_id != reminder.recipient_id
+        ):
+            return "Follow-up done, cancelled, deleted, reassigned or given a new due date."
+    elif not Delegate.objects.filter(
+        mission=mission, person=reminder.recipient, role__in=Delegate.ORGANISING_ROLES
+    ).exists():
+        return "No longer an organiser of the mission."
+    return ""
+
+
+def _open_followups_of(person: Person, mission: Mission) -> QuerySet[FollowUp]:
+    return (
+        FollowUp.objects.filter(mission=mission, assignee__person=person, status=FollowUp.Status.OPEN)
+        .select_related("meeting", "enquiry__organisation")
+        .prefetch_related("meeting__counterpart_organisations")
+        .order_by("due_on", "-priority", "pk")
+    )
+
+
+# --- the emails --------------------------------------------------------------------------------------
+
+
+def opt_out_token(person: Person) -> str:
+    return signing.dumps({"p": person.pk}, salt=OPT_OUT_SALT, compress=True)
+
+
+def person_for_opt_out_token(token: str) -> Person | None:
+    try:
+        data = signing.loads(token, salt=OPT_OUT_SALT)
+        return Person.objects.get(pk=data["p"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Person.DoesNotExist):
+        return None
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+@dataclass
+class DelegateProgress:
+    name: str
+    open: int = 0
+    overdue: int = 0
+    done: int = 0
+
+
+@dataclass
+class MissionFollowUpState:
+    open: int = 0
+    overdue: int = 0
+    done: int = 0
+    cancelled: int = 0
+    by_delegate: list[DelegateProgress] = field(default_factory=list)
+
+
+def mission_followup_state(*, mission: Mission, today: date) -> MissionFollowUpState:
+    state = MissionFollowUpState()
+    people: dict[int, DelegateProgress] = {}
+    for followup in FollowUp.objects.filter(mission=mission).select_related("assignee__person"):
+        row = people.setdefault(followup.assignee_id, DelegateProgress(followup.assignee.person.full_name))
+        if followup.status == FollowUp.Status.DONE:
+            state.done += 1
+            row.done += 1
+        elif followup.status == FollowUp.Status.CANCELLED:
+            state.cancelled += 1
+        else:
+            state.open += 1
+            row.open += 1
+            if followup.due_on < today:
+                state.overdue += 1
+                row.overdue += 1
+    state.by_delegate = sorted(people.values(), key=lambda r: (-r.overdue, -r.open, r.name))
+    return state
+
+
+def build_message(reminder: ReminderEmail, *, now: datetime) -> EmailMultiAlternatives:
+    person, mission = reminder.recipient, reminder.mission
+    tz = recipient_time_zone(person)
+    today = now.astimezone(tz).date()
+    opt_out_url = absolute(reverse("followups:reminders-opt-out", args=[opt_out_token(person)]))
+    my_followups_url = absolute(reverse("followups:my-followups"))
+    context = {
+        "reminder": reminder,
+        "person": person,
+        "mission": mission,
+        "today": today,
+        "time_zone": tz.key,
+        "site_url": settings.SITE_URL,
+        "my_followups_url": my_followups_url,
+        "opt_out_url": opt_out_url,
+    }
+    if reminder.kind == Kind.DIGEST:
+        followups = list(_open_followups_of(person, mission))
+        for followup in followups:
+            followup.link = f"{my_followups_url}#followup-{followup.pk}"
+        context["overdue"] = [f for f in followups if f.due_on < today]
+        context["upcoming"] = [f for f in followups if f.due_on >= today]
+        context["open_count"] = len(followups)
+        subject = f"{mission.title}: {len(followups)} open follow-up{'s' if len(followups) != 1 else ''}"
+        if context["overdue"]:
+            subject += f", {len(context['overdue'])} overdue"
+    elif reminder.kind == Kind.SUMMARY:
+        context["state"] = mission_followup_state(mission=mission, today=today)
+        context["mission_url"] = absolute(reverse("events:mission-detail", args=[mission.pk]))
+        context["reminders_url"] = absolute(reverse("followups:mission-reminders", args=[mission.pk]))
+        subject = f"{mission.title}: follow-up summary, {reminder.offset_days} days after the mission"
+    else:
+        followup = reminder.followup
+        followup.link = f"{my_followups_url}#followup-{followup.pk}"
+        context["followup"] = followup
+        context["days_overdue"] = (today - followup.due_on).days
+        subject = f"Overdue follow-up: {followup.title}"
+    template = f"followups/emails/{reminder.kind}"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        to=[f'"{person.full_name}" <{person.email}>' if person.full_name else person.email],
+        headers={
+            "Message-ID": reminder.message_id,
+            "List-Unsubscribe": f"<{opt_out_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+            "X-Delegation-CRM-Reminder": f"{reminder.kind}/{reminder.pk}",
+        },
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
+# --- selectors for the pages -------------------------------------------------------------------------
+
+
+def mission_reminder_list(*, mission: Mission) -> list[ReminderEmail]:
+    rows = list(
+        ReminderEmail.objects.filter(mission=mission)
+        .select_related("recipient__user", "followup")
+        .order_by("due_at", "kind", "recipient__family_name", "pk")
+    )
+    for row in rows:
+        row.recipient_zone = recipient_time_zone(row.recipient).key
+    return rows
+
+
+def get_reminder_for_mission(*, mission: Mission, pk) -> ReminderEmail:
+    from django.http import Http404
+
+    try:
+        return ReminderEmail.objects.get(mission=mission, pk=pk)
+    except (ReminderEmail.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such reminder.") from None

@@ -1,0 +1,47 @@
+"""Celery tasks: thin, JSON arguments (ids and ISO datetimes), each calls a service.
+
+The beat schedule (settings.CELERY_BEAT_SCHEDULE) runs `reminders_dispatch` every
+minute. Future reminders are never parked in Redis as ETA/countdown tasks: the
+outbox table is the schedule, so a lost queue (Redis restart) or a duplicate
+beat costs nothing — the next dispatch finds the same rows, and the claim in
+`reminder_send` lets only one worker send each.
+"""
+
+from datetime import datetime
+
+from celery import shared_task
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from . import reminders
+
+SEND_MESSAGE_EXPIRES = 300  # seconds
+
+
+def _moment(now: str | None) -> datetime | None:
+    """`now` is injectable (ISO 8601, aware) so tests and demos can move time on without mocking the clock."""
+    if now is None:
+        return None
+    moment = parse_datetime(now)
+    if moment is None or moment.tzinfo is None:
+        raise ValueError(f"now must be an aware ISO 8601 datetime, got {now!r}")
+    return moment
+
+
+@shared_task(name="followups.reminders_dispatch", ignore_result=True, soft_time_limit=50, time_limit=60)
+def reminders_dispatch(now: str | None = None) -> int:
+    moment = _moment(now) or timezone.now()
+    reminders.reminders_recover_stale(now=moment)
+    ids = reminders.reminders_due_ids(now=moment)
+    for reminder_id in ids:
+        # Expiring messages keep a queue that backed up (workers down for an hour) from holding
+        # sixty copies of each id: the next dispatch hands out whatever is still pending anyway.
+        reminder_send.apply_async((reminder_id, now), expires=SEND_MESSAGE_EXPIRES)
+    return len(ids)
+
+
+# The hard limit stays well below REMINDERS_SENDING_LEASE_SECONDS: a send that hangs is
+# killed before its row could be recovered and handed to a second worker.
+@shared_task(name="followups.reminder_send", ignore_result=True, soft_time_limit=60, time_limit=90)
+def reminder_send(reminder_id: int, now: str | None = None) -> str:
+    return reminders.reminder_send(reminder_id=int(reminder_id), now=_moment(now))
