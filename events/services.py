@@ -1,0 +1,258 @@
+"""Writes for missions, delegates, events, meetings and imports."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils import timezone
+
+from contacts import services as contacts_services
+
+from . import imports
+from .models import Delegate, ImportJob, Mission, PartneringMeeting
+
+logger = logging.getLogger(__name__)
+
+# Imports
+
+
+class ImportRefused(Exception):
+    """The import cannot run as asked (bad rows without permission to skip them)."""
+
+
+def import_job_create(
+    *, kind: str, mission: Mission | None, data: bytes, filename: str, encoding: str, acting_user
+) -> ImportJob:
+    """Read the upload (raising ImportFileError if it cannot be read) and store it for the next steps."""
+    table = imports.read_table(data, encoding=encoding)
+    remembered = imports.remembered_mapping(kind=kind, mission=mission, user=acting_user)
+    job = ImportJob(
+        kind=kind,
+        mission=mission,
+        uploaded_by=acting_user,
+        original_name=filename[:255],
+        file_hash=imports.file_sha256(data),
+        file_format=table.file_format,
+        encoding=table.encoding,
+        headers=table.headers,
+        mapping=imports.guess_mapping(kind, table.headers, remembered),
+        total_rows=len(table.rows),
+    )
+    # Stored through the storage API so that whichever worker runs the import can read it.
+    job.file.save(f"{job.file_hash[:16]}.{table.file_format}", ContentFile(data), save=False)
+    with transaction.atomic():
+        job.save()
+    return job
+
+
+def import_job_read_table(*, job: ImportJob) -> imports.Table:
+    if not job.file:
+        raise imports.ImportFileError("The uploaded file has been removed; upload it again.")
+    with job.file.open("rb") as handle:
+        data = handle.read()
+    return imports.read_table(data, encoding=job.encoding or "auto")
+
+
+def import_job_set_mapping(*, job: ImportJob, mapping: dict) -> ImportJob:
+    if job.status not in (ImportJob.Status.UPLOADED, ImportJob.Status.MAPPED):
+        raise ImportRefused("This import has already run.")
+    job.mapping = {name: header for name, header in mapping.items() if header}
+    job.status = ImportJob.Status.MAPPED
+    job.save(update_fields=["mapping", "status"])
+    return job
+
+
+def import_job_confirm(*, job: ImportJob, skip_bad_rows: bool, error_rows: int) -> ImportJob:
+    """Start the import: inline for small files, on a Celery worker for large ones."""
+    if job.status != ImportJob.Status.MAPPED:
+        raise ImportRefused("This import has already started.")
+    if error_rows and not skip_bad_rows:
+        raise ImportRefused(
+            f"{error_rows} row(s) have errors. Fix the file and upload it again, or choose to skip the bad rows."
+        )
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.MAPPED).update(
+        status=ImportJob.Status.QUEUED, skip_bad_rows=skip_bad_rows, processed_rows=0
+    )
+    if updated != 1:
+        raise ImportRefused("This import has already started.")
+    job.refresh_from_db()
+    if job.total_rows > settings.IMPORT_BACKGROUND_ROWS:
+        from .tasks import import_job_run
+
+        transaction.on_commit(lambda: import_job_run.delay(job.pk))
+        return job
+    return import_job_execute(job_id=job.pk)
+
+
+class _Progress:
+    """Writes the progress count on its own autocommit connection, so the page polling it sees the
+    count grow while the import's own transaction stays open (and all-or-nothing)."""
+
+    EVERY = 25
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.connection = None
+
+    def __enter__(self):
+        if connections[DEFAULT_DB_ALIAS].vendor != "sqlite":  # SQLite would block on the open write transaction
+            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        return self
+
+    def tick(self, processed: int, *, force: bool = False):
+        if self.connection is None or (processed % self.EVERY and not force):
+            return
+        table = ImportJob._meta.db_table
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET processed_rows = %s WHERE id = %s", [processed, self.job_id])  # noqa: S608
+
+    def __exit__(self, *exc):
+        if self.connection is not None:
+            self.connection.close()
+
+
+def import_job_execute(*, job_id: int) -> ImportJob:
+    """Run a confirmed import. Refuses unless the job is waiting (or was left running by a dead worker),
+    so a task delivered twice does not import twice; natural-key matching makes a rerun harmless anyway."""
+    stale = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING, started_at=timezone.now()
+    ) or ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING, started_at__lt=stale).update(
+        started_at=timezone.now()
+    )
+    job = ImportJob.objects.select_related("mission", "uploaded_by").get(pk=job_id)
+    if not claimed:
+        return job
+    try:
+        table = import_job_read_table(job=job)
+        with transaction.atomic():
+            plan = imports.plan_import(job=job, table=table)
+            if plan.error_rows and not job.skip_bad_rows:
+                raise ImportRefused(
+                    f"{len(plan.error_rows)} row(s) have errors (did the data change since the preview?). "
+                    "Nothing was imported."
+                )
+            created: dict[str, int] = {}
+            with _Progress(job.pk) as progress:
+                for done, row in enumerate(plan.rows, start=1):
+                    if row.ok:
+                        for planned in row.creates:
+                            created[planned.kind] = created.get(planned.kind, 0) + 1
+                        _import_row(job=job, row=row)
+                    progress.tick(done)
+    except (ImportRefused, imports.ImportFileError) as error:
+        return _import_job_fail(job, str(error))
+    except Exception:
+        logger.exception("Import job %s failed", job_id)
+        return _import_job_fail(job, "The import failed unexpectedly; nothing was imported. Try again or tell us.")
+    counts = plan.counts()
+    totals = plan.totals()
+    job.status = ImportJob.Status.DONE
+    job.processed_rows = job.total_rows = counts["rows"]
+    job.created_count = counts["new"]
+    job.existing_count = counts["existing"]
+    job.skipped_count = counts["errors"]
+    job.summary = {kind: {"new": created.get(kind, 0), "existing": t["existing"]} for kind, t in totals.items()}
+    job.errors = [{"row": r.number, "messages": r.errors} for r in plan.error_rows[:500]]
+    job.finished_at = timezone.now()
+    job.failure = ""
+    job.save()
+    return job
+
+
+def _import_job_fail(job: ImportJob, message: str) -> ImportJob:
+    job.status = ImportJob.Status.FAILED
+    job.failure = message
+    job.processed_rows = 0
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "failure", "processed_rows", "finished_at"])
+    return job
+
+
+def _ensure(planned, create):
+    if planned is None:
+        return None
+    if planned.obj is None:
+        planned.obj = planned.existing if planned.existing is not None else create(planned.values)
+    return planned.obj
+
+
+def _import_row(*, job: ImportJob, row: imports.RowPlan) -> None:
+    user = job.uploaded_by
+    organisation = _ensure(
+        row.organisation,
+        lambda v: contacts_services.organisation_create(
+            name=v["name"],
+            name_native=v.get("name_native", ""),
+            kind=v.get("kind", ""),
+            country=v.get("country", ""),
+            city=v.get("city", ""),
+            website=v.get("website", ""),
+            acting_user=user,
+        ),
+    )
+
+    def create_person(v):
+        org = v.get("organisation")
+        return contacts_services.person_create(
+            family_name=v["family_name"],
+            given_name=v.get("given_name", ""),
+            name_native=v.get("name_native", ""),
+            name_order=v.get("name_order", ""),
+            honorific=v.get("honorific", ""),
+            job_title=v.get("job_title", ""),
+            email=v.get("email", ""),
+            phone=v.get("phone", ""),
+            organisation=(org.obj or org.existing) if org is not None else organisation,
+            acting_user=user,
+        )
+
+    person = _ensure(row.person, create_person)
+    _ensure(
+        row.delegate,
+        lambda v: Delegate.objects.create(
+            mission=job.mission, person=person, role=v["role"], created_by=user, modified_by=user
+        ),
+    )
+
+    def create_meeting(v):
+        meeting = PartneringMeeting.objects.create(
+            mission=job.mission,
+            event=v["event"],
+            starts_at=v["starts_at"],
+            duration_minutes=v["duration_minutes"],
+            location=v["location"],
+            status=v["status"],
+            topic=v["topic"],
+            notes=v["notes"],
+            logged_by=user,
+            created_by=user,
+            modified_by=user,
+        )
+        meeting.delegates.set(v["delegates"])
+        return meeting
+
+    meeting = _ensure(row.meeting, create_meeting)
+    if meeting is not None and row.meeting.first_row == row.number and row.meeting.existing is None:
+        meeting.counterpart_organisations.add(organisation)
+        if person is not None:
+            meeting.counterpart_people.add(person)
+
+
+def import_files_purge(*, now=None) -> int:
+    """Delete uploaded files older than the retention period from storage; the job rows stay."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.IMPORT_FILE_RETENTION_DAYS)
+    removed = 0
+    for job in ImportJob.objects.filter(created_at__lt=cutoff, file_removed_at__isnull=True).exclude(file=""):
+        name = job.file.name
+        if name and default_storage.exists(name):
+            default_storage.delete(name)
+        job.file = ""
+        job.file_removed_at = now
+        job.save(update_fields=["file", "file_removed_at"])
+        removed += 1
+    return removed
