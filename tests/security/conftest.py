@@ -1,5 +1,7 @@
 import pytest
 
+from events.models import ImportJob
+
 from ..factories import (
     EnquiryFactory,
     EventFactory,
@@ -24,4 +26,7 @@ def world(world):
     world.enquiry = EnquiryFactory(mission=a, event=world.event, organisation=world.organisation)
     world.followup = FollowUpFactory(assignee=world.dave_delegate, meeting=world.meeting)
     world.outcome = OutcomeFactory(mission=a, meeting=world.meeting)
+    world.import_job = ImportJob.objects.create(  # imports
+        kind="delegates", mission=a, uploaded_by=world.alice, original_name="d.csv", file_hash="0" * 64, status="done"
+    )
     return world
