@@ -42,7 +42,7 @@ ROWS = [
 
 
 def test_contacts_end_to_end_with_duplicate_matches(importer, world):
-    existing = OrganisationFactory(name="Kyoto Univ.", name_native="京都大学", country="JP")
+    kyoto = OrganisationFactory(name="Kyoto Univ.", name_native="京都大学", country="JP")
     anna = PersonFactory(given_name="Anna", family_name="Jones", email="ANNA@lifearc.example", organisation=None)
     job = importer.upload_ok("contacts", "contacts.xlsx", xlsx_bytes(ROWS))
     assert job.mission is None
@@ -62,7 +62,7 @@ def test_contacts_end_to_end_with_duplicate_matches(importer, world):
     takeda = Organisation.objects.get(name="Takeda Pharmaceutical")
     assert (takeda.name_native, takeda.country.code, takeda.website) == ("武田薬品工業", "JP", "https://takeda.com")
     assert sorted(takeda.people.values_list("name_native", flat=True)) == ["佐藤 健", "田中 由紀"]
-    assert Organisation.objects.filter(name_native="京都大学").count() == 1
+    assert Organisation.objects.get(name_native="京都大学") == kyoto
     assert Person.objects.get(email__iexact="anna@lifearc.example") == anna
     lifearc = Organisation.objects.get(name="LifeArc")
     assert lifearc.kind == Organisation.Kind.RESEARCH_INSTITUTE and lifearc.country.code == "GB"
