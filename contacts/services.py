@@ -30,7 +30,8 @@ def organisation_create(
         created_by=acting_user,
         modified_by=acting_user,
     )
-    organisation.full_clean(exclude=["parent", "sectors"])
+    # The database enforces the constraints; checking them here too would cost a query each.
+    organisation.full_clean(exclude=["parent", "sectors"], validate_constraints=False)
     organisation.save()
     return organisation
 
@@ -62,6 +63,6 @@ def person_create(
         created_by=acting_user,
         modified_by=acting_user,
     )
-    person.full_clean(exclude=["user", "organisation"])
+    person.full_clean(exclude=["user", "organisation"], validate_constraints=False)
     person.save()
     return person

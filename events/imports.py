@@ -597,11 +597,14 @@ class Planned:
         return self.existing is None
 
     def label(self) -> str:
+        v = self.values
+        if v.get("label"):
+            return v["label"]
         if self.existing is not None:
             return str(self.existing)
-        v = self.values
         if self.kind == "organisation":
-            return " ".join(p for p in [v.get("name"), f"({v['name_native']})" if v.get("name_native") else ""] if p)
+            native = v.get("name_native") if v.get("name_native") != v.get("name") else ""
+            return " ".join(p for p in [v.get("name"), f"({native})" if native else ""] if p)
         if self.kind == "person":
             name = " ".join(p for p in [v.get("given_name"), v.get("family_name")] if p)
             if v.get("name_native"):
@@ -1044,13 +1047,15 @@ def _plan_meetings(job: ImportJob, rows, directory: _Directory) -> list[RowPlan]
         if starts_at is not None and row.organisation is not None:
             org_key = row.organisation.existing.pk if row.organisation.existing is not None else id(row.organisation)
             key = (starts_at, org_key)
+            label = f"{starts_at.astimezone(tz):%a %d %b %H:%M %Z} with {row.organisation.label()}"
             if key in planned_meetings:
                 row.meeting = planned_meetings[key]
                 row.notes.append(f"Same meeting as row {row.meeting.first_row}.")
             elif row.organisation.existing is not None and key in existing_meetings:
-                row.meeting = planned_meetings[key] = Planned("meeting", existing=existing_meetings[key])
+                row.meeting = planned_meetings[key] = Planned(
+                    "meeting", existing=existing_meetings[key], values={"label": label}
+                )
             else:
-                label = f"{starts_at.astimezone(tz):%a %d %b %H:%M} with {row.organisation.label()}"
                 row.meeting = planned_meetings[key] = Planned(
                     "meeting",
                     values={

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from contacts import services as contacts_services
 
@@ -80,11 +81,23 @@ def import_job_confirm(*, job: ImportJob, skip_bad_rows: bool, error_rows: int) 
         raise ImportRefused("This import has already started.")
     job.refresh_from_db()
     if job.total_rows > settings.IMPORT_BACKGROUND_ROWS:
-        from .tasks import import_job_run
-
-        transaction.on_commit(lambda: import_job_run.delay(job.pk))
+        transaction.on_commit(lambda: _import_job_enqueue(job.pk))
         return job
     return import_job_execute(job_id=job.pk)
+
+
+def _import_job_enqueue(job_id: int) -> None:
+    from .tasks import import_job_run
+
+    try:
+        import_job_run.delay(job_id)
+    except Exception:  # the broker is down: say so on the job rather than leave it waiting forever
+        logger.exception("Could not queue import job %s", job_id)
+        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+            status=ImportJob.Status.FAILED,
+            failure="The background worker could not be reached, so nothing was imported. Upload the file again later.",
+            finished_at=timezone.now(),
+        )
 
 
 class _Progress:
@@ -117,7 +130,7 @@ class _Progress:
 def import_job_execute(*, job_id: int) -> ImportJob:
     """Run a confirmed import. Refuses unless the job is waiting (or was left running by a dead worker),
     so a task delivered twice does not import twice; natural-key matching makes a rerun harmless anyway."""
-    stale = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    stale = timezone.now() - timedelta(hours=1, minutes=5)  # longer than import_job_run's time limit
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
         status=ImportJob.Status.RUNNING, started_at=timezone.now()
     ) or ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING, started_at__lt=stale).update(
@@ -136,13 +149,15 @@ def import_job_execute(*, job_id: int) -> ImportJob:
                     "Nothing was imported."
                 )
             created: dict[str, int] = {}
+            writer = _ImportWriter(job)
             with _Progress(job.pk) as progress:
                 for done, row in enumerate(plan.rows, start=1):
                     if row.ok:
                         for planned in row.creates:
                             created[planned.kind] = created.get(planned.kind, 0) + 1
-                        _import_row(job=job, row=row)
+                        writer.row(row)
                     progress.tick(done)
+                writer.flush()
     except (ImportRefused, imports.ImportFileError) as error:
         return _import_job_fail(job, str(error))
     except Exception:
@@ -172,74 +187,104 @@ def _import_job_fail(job: ImportJob, message: str) -> ImportJob:
     return job
 
 
-def _ensure(planned, create):
-    if planned is None:
-        return None
-    if planned.obj is None:
-        planned.obj = planned.existing if planned.existing is not None else create(planned.values)
-    return planned.obj
+class _ImportWriter:
+    """Writes the good rows of a plan. Organisations, people and delegates are created as rows need
+    them (later rows refer to them); meetings and their links are collected and written in batches
+    with their history, which keeps a large meeting list within a worker's time limit."""
 
+    BATCH = 200
 
-def _import_row(*, job: ImportJob, row: imports.RowPlan) -> None:
-    user = job.uploaded_by
-    organisation = _ensure(
-        row.organisation,
-        lambda v: contacts_services.organisation_create(
-            name=v["name"],
-            name_native=v.get("name_native", ""),
-            kind=v.get("kind", ""),
-            country=v.get("country", ""),
-            city=v.get("city", ""),
-            website=v.get("website", ""),
-            acting_user=user,
-        ),
-    )
+    def __init__(self, job: ImportJob):
+        self.job = job
+        self.user = job.uploaded_by
+        self.meetings: list[PartneringMeeting] = []
+        self.links: list[tuple[PartneringMeeting, list[Delegate], object, object]] = []
 
-    def create_person(v):
-        org = v.get("organisation")
-        return contacts_services.person_create(
-            family_name=v["family_name"],
-            given_name=v.get("given_name", ""),
-            name_native=v.get("name_native", ""),
-            name_order=v.get("name_order", ""),
-            honorific=v.get("honorific", ""),
-            job_title=v.get("job_title", ""),
-            email=v.get("email", ""),
-            phone=v.get("phone", ""),
-            organisation=(org.obj or org.existing) if org is not None else organisation,
-            acting_user=user,
+    @staticmethod
+    def _ensure(planned, create):
+        if planned is None:
+            return None
+        if planned.obj is None:
+            planned.obj = planned.existing if planned.existing is not None else create(planned.values)
+        return planned.obj
+
+    def row(self, row: imports.RowPlan) -> None:
+        user = self.user
+        organisation = self._ensure(
+            row.organisation,
+            lambda v: contacts_services.organisation_create(
+                name=v["name"],
+                name_native=v.get("name_native", ""),
+                kind=v.get("kind", ""),
+                country=v.get("country", ""),
+                city=v.get("city", ""),
+                website=v.get("website", ""),
+                acting_user=user,
+            ),
         )
 
-    person = _ensure(row.person, create_person)
-    _ensure(
-        row.delegate,
-        lambda v: Delegate.objects.create(
-            mission=job.mission, person=person, role=v["role"], created_by=user, modified_by=user
-        ),
-    )
+        def create_person(v):
+            org = v.get("organisation")
+            return contacts_services.person_create(
+                family_name=v["family_name"],
+                given_name=v.get("given_name", ""),
+                name_native=v.get("name_native", ""),
+                name_order=v.get("name_order", ""),
+                honorific=v.get("honorific", ""),
+                job_title=v.get("job_title", ""),
+                email=v.get("email", ""),
+                phone=v.get("phone", ""),
+                organisation=(org.obj or org.existing) if org is not None else organisation,
+                acting_user=user,
+            )
 
-    def create_meeting(v):
-        meeting = PartneringMeeting.objects.create(
-            mission=job.mission,
-            event=v["event"],
-            starts_at=v["starts_at"],
-            duration_minutes=v["duration_minutes"],
-            location=v["location"],
-            status=v["status"],
-            topic=v["topic"],
-            notes=v["notes"],
-            logged_by=user,
-            created_by=user,
-            modified_by=user,
+        person = self._ensure(row.person, create_person)
+        self._ensure(
+            row.delegate,
+            lambda v: Delegate.objects.create(
+                mission=self.job.mission, person=person, role=v["role"], created_by=user, modified_by=user
+            ),
         )
-        meeting.delegates.set(v["delegates"])
-        return meeting
+        if row.meeting is not None and row.meeting.is_new and row.meeting.first_row == row.number:
+            v = row.meeting.values
+            meeting = PartneringMeeting(
+                mission=self.job.mission,
+                event=v["event"],
+                starts_at=v["starts_at"],
+                duration_minutes=v["duration_minutes"],
+                location=v["location"],
+                status=v["status"],
+                topic=v["topic"],
+                notes=v["notes"],
+                logged_by=user,
+                created_by=user,
+                modified_by=user,
+            )
+            row.meeting.obj = meeting
+            self.meetings.append(meeting)
+            self.links.append((meeting, v["delegates"], organisation, person))
+        if len(self.meetings) >= self.BATCH:
+            self.flush()
 
-    meeting = _ensure(row.meeting, create_meeting)
-    if meeting is not None and row.meeting.first_row == row.number and row.meeting.existing is None:
-        meeting.counterpart_organisations.add(organisation)
-        if person is not None:
-            meeting.counterpart_people.add(person)
+    def flush(self) -> None:
+        if not self.meetings:
+            return
+        created = bulk_create_with_history(self.meetings, PartneringMeeting, default_user=self.user)
+        for meeting, saved in zip(self.meetings, created, strict=True):
+            meeting.pk = saved.pk
+        through = PartneringMeeting.delegates.through
+        orgs = PartneringMeeting.counterpart_organisations.through
+        people = PartneringMeeting.counterpart_people.through
+        through.objects.bulk_create(
+            [through(partneringmeeting_id=m.pk, delegate_id=d.pk) for m, ds, _, _ in self.links for d in ds]
+        )
+        orgs.objects.bulk_create(
+            [orgs(partneringmeeting_id=m.pk, organisation_id=o.pk) for m, _, o, _ in self.links if o is not None]
+        )
+        people.objects.bulk_create(
+            [people(partneringmeeting_id=m.pk, person_id=p.pk) for m, _, _, p in self.links if p is not None]
+        )
+        self.meetings, self.links = [], []
 
 
 def import_files_purge(*, now=None) -> int:

@@ -15,6 +15,7 @@ from ..models import ImportJob
 
 MISSION_KINDS = {ImportJob.Kind.DELEGATES, ImportJob.Kind.MEETINGS}
 PREVIEW_ROWS = 200
+SUMMARY_LABELS = {"organisation": "Organisations", "person": "People", "delegate": "Delegates", "meeting": "Meetings"}
 
 KIND_HINTS = {
     ImportJob.Kind.DELEGATES: "One row per delegate: name (and name in Japanese), email, organisation, role.",
@@ -52,6 +53,7 @@ def _upload(request, *, kind, mission):
             "form": form,
             "kind": kind,
             "kind_label": ImportJob.Kind(kind).label,
+            "title": f"Import {ImportJob.Kind(kind).label[0].lower()}{ImportJob.Kind(kind).label[1:]}",
             "hint": KIND_HINTS[kind],
             "mission": mission,
             "fields": imports.fields_for(kind),
@@ -146,6 +148,7 @@ def import_preview(request, job_pk):
     if table is None:
         return redirect(_restart_url(job))
     plan = imports.plan_import(job=job, table=table)
+    totals = plan.totals()
     skip = request.POST.get("skip_bad_rows") == "on"
     status = 200
     if request.method == "POST":
@@ -168,7 +171,7 @@ def import_preview(request, job_pk):
             "job": job,
             "plan": plan,
             "counts": plan.counts(),
-            "totals": plan.totals(),
+            "totals": [(label, totals[kind]) for kind, label in SUMMARY_LABELS.items() if kind in totals],
             "rows": shown,
             "hidden_rows": len(plan.rows) - len(shown),
             "skip": skip,
@@ -177,9 +180,6 @@ def import_preview(request, job_pk):
         },
         status=status,
     )
-
-
-SUMMARY_LABELS = {"organisation": "Organisations", "person": "People", "delegate": "Delegates", "meeting": "Meetings"}
 
 
 def _result_context(job):

@@ -57,7 +57,7 @@ def test_delegates_end_to_end(importer, world, fmt):
     assert Organisation.objects.filter(name="Imperial College London").count() == 1
 
     detail = importer.client.get(response.url).content.decode()
-    assert "Imported 3 rows" in detail
+    assert "3 rows read; 3 added something new" in detail
 
 
 def test_the_same_file_twice_creates_nothing(importer, world):
