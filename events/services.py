@@ -102,22 +102,25 @@ def _import_job_enqueue(job_id: int) -> None:
 
 class _Progress:
     """Writes the progress count on its own autocommit connection, so the page polling it sees the
-    count grow while the import's own transaction stays open (and all-or-nothing)."""
+    count grow while the import's own transaction stays open (and all-or-nothing). Only for
+    background imports: a small file is imported while the user waits for the page."""
 
     EVERY = 25
 
-    def __init__(self, job_id: int):
+    def __init__(self, job_id: int, *, enabled: bool = True):
         self.job_id = job_id
+        # SQLite would block on the import's open write transaction; there the bar jumps at the end.
+        self.enabled = enabled and connections[DEFAULT_DB_ALIAS].vendor != "sqlite"
         self.connection = None
 
     def __enter__(self):
-        if connections[DEFAULT_DB_ALIAS].vendor != "sqlite":  # SQLite would block on the open write transaction
-            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
         return self
 
-    def tick(self, processed: int, *, force: bool = False):
-        if self.connection is None or (processed % self.EVERY and not force):
+    def tick(self, processed: int):
+        if not self.enabled or processed % self.EVERY:
             return
+        if self.connection is None:
+            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
         table = ImportJob._meta.db_table
         with self.connection.cursor() as cursor:
             cursor.execute(f"UPDATE {table} SET processed_rows = %s WHERE id = %s", [processed, self.job_id])  # noqa: S608
@@ -150,7 +153,7 @@ def import_job_execute(*, job_id: int) -> ImportJob:
                 )
             created: dict[str, int] = {}
             writer = _ImportWriter(job)
-            with _Progress(job.pk) as progress:
+            with _Progress(job.pk, enabled=job.total_rows > settings.IMPORT_BACKGROUND_ROWS) as progress:
                 for done, row in enumerate(plan.rows, start=1):
                     if row.ok:
                         for planned in row.creates:
