@@ -222,7 +222,11 @@ def cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
         return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat(timespec="minutes") if isinstance(value, dt.time) else value.isoformat()
     return unicodedata.normalize("NFC", str(value)).strip()
 
 

@@ -15,6 +15,7 @@ from ..models import ImportJob
 
 MISSION_KINDS = {ImportJob.Kind.DELEGATES, ImportJob.Kind.MEETINGS}
 PREVIEW_ROWS = 200
+PREVIEW_ERROR_ROWS = 500
 SUMMARY_LABELS = {"organisation": "Organisations", "person": "People", "delegate": "Delegates", "meeting": "Meetings"}
 
 KIND_HINTS = {
@@ -159,7 +160,9 @@ def import_preview(request, job_pk):
             status = 400
         else:
             return redirect("events:import-detail", job_pk=job.pk)
-    shown = [r for r in plan.rows if r.errors] + [r for r in plan.rows if not r.errors][:PREVIEW_ROWS]
+    shown = [r for r in plan.rows if r.errors][:PREVIEW_ERROR_ROWS] + [r for r in plan.rows if not r.errors][
+        :PREVIEW_ROWS
+    ]
     shown.sort(key=lambda r: r.number)
     mapped = [spec for spec in imports.fields_for(job.kind) if spec.name in job.mapping]
     for row in shown:
