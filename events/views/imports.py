@@ -160,9 +160,7 @@ def import_preview(request, job_pk):
             status = 400
         else:
             return redirect("events:import-detail", job_pk=job.pk)
-    shown = [r for r in plan.rows if r.errors][:PREVIEW_ERROR_ROWS] + [r for r in plan.rows if not r.errors][
-        :PREVIEW_ROWS
-    ]
+    shown = plan.error_rows[:PREVIEW_ERROR_ROWS] + plan.ok_rows[:PREVIEW_ROWS]
     shown.sort(key=lambda r: r.number)
     mapped = [spec for spec in imports.fields_for(job.kind) if spec.name in job.mapping]
     for row in shown:
