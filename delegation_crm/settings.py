@@ -206,6 +206,14 @@ REMINDERS_BATCH_SIZE = 200  # rows handed out per dispatch (every minute)
 # this object, which loads them through the mission and follow-up access rules.
 CONTACT_ACTIVITY_PROVIDER = "followups.selectors.contact_activity"
 
+# Imports of delegates, contacts and partnering-meeting lists (events/imports.py).
+IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=10)
+# Files with more data rows than this are imported by a Celery worker, with a progress bar.
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=500)
+# Uploaded files are deleted from storage this many days after upload.
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["import-files-purge"] = {"task": "events.tasks.import_files_purge", "schedule": 6 * 60 * 60}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

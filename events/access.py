@@ -7,10 +7,10 @@ object they may see but not change is a 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from .models import Delegate, Enquiry, Mission, PartneringMeeting
+from .models import Delegate, Enquiry, ImportJob, Mission, PartneringMeeting
 
 
 def missions_visible_to(user) -> QuerySet[Mission]:
@@ -114,3 +114,22 @@ def get_mission_for_logging(user, pk) -> Mission:
     if not can_organise(user, mission) and delegate_for_user(user, mission) is None:
         raise PermissionDenied("Only the mission's delegates and organisers can log meetings.")
     return mission
+
+
+def may_import_contacts(user) -> bool:
+    """Contacts imports write to the shared directory: organisers (account role) and managers."""
+    return user.is_authenticated and (user.is_manager or user.role == user.Role.ORGANISER)
+
+
+def get_import_job_for_user(user, pk):
+    """An import job: mission imports to the mission's organisers; contacts imports to their uploader
+    and managers."""
+    if not user.is_authenticated:
+        raise Http404("No such import.")
+    jobs = ImportJob.objects.select_related("mission", "uploaded_by")
+    if not user.is_manager:
+        jobs = jobs.filter(Q(mission__in=missions_organised_by(user)) | Q(mission__isnull=True, uploaded_by=user))
+    try:
+        return jobs.get(pk=pk)
+    except (ImportJob.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such import.") from None

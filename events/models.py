@@ -226,3 +226,78 @@ class Enquiry(TrackedModel):
 
     def __str__(self):
         return self.question[:60]
+
+
+class ImportJob(models.Model):
+    """One uploaded file of delegates, contacts or partnering meetings, from upload to result.
+
+    Nothing is written to the directory until the user has mapped the columns,
+    seen the preview and confirmed; the file's hash lets a second upload of the
+    same file say so, and natural-key matching makes re-importing it harmless.
+    """
+
+    class Kind(models.TextChoices):
+        DELEGATES = "delegates", "Delegates"
+        CONTACTS = "contacts", "Contacts (organisations and people)"
+        MEETINGS = "meetings", "Partnering meeting list"
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded"
+        MAPPED = "mapped", "Columns mapped"
+        QUEUED = "queued", "Waiting to run"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+
+    FINISHED = (Status.DONE, Status.FAILED)
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    mission = models.ForeignKey(Mission, null=True, blank=True, on_delete=models.CASCADE, related_name="import_jobs")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="import_jobs"
+    )
+    file = models.FileField(upload_to="imports/%Y/%m/", max_length=300, blank=True)
+    original_name = models.CharField(max_length=255)
+    file_hash = models.CharField("SHA-256 of the file", max_length=64, db_index=True)
+    file_format = models.CharField(max_length=8)  # "csv" or "xlsx"
+    encoding = models.CharField(max_length=16, blank=True)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict, help_text="Field name -> column header.")
+    skip_bad_rows = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.UPLOADED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    existing_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True, help_text="Records created and matched, by kind.")
+    errors = models.JSONField(default=list, blank=True, help_text="[{row, messages}] of rows not imported.")
+    failure = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["kind", "mission", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="contacts") | Q(mission__isnull=False), name="importjob_mission_unless_contacts"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.original_name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import missions
+from .views import imports, missions
 
 app_name = "events"
 
@@ -12,5 +12,11 @@ urlpatterns = [
     # Partnering meetings and stand enquiries
     #
     # Imports (delegates, partnering-platform meeting lists)
+    path("<int:pk>/imports/<slug:kind>/", imports.import_start, name="import-start"),
+    path("imports/contacts/", imports.contacts_import_start, name="contacts-import-start"),
+    path("imports/<int:job_pk>/", imports.import_detail, name="import-detail"),
+    path("imports/<int:job_pk>/columns/", imports.import_mapping, name="import-mapping"),
+    path("imports/<int:job_pk>/preview/", imports.import_preview, name="import-preview"),
+    path("imports/<int:job_pk>/progress/", imports.import_progress, name="import-progress"),
     #
 ]

@@ -1,5 +1,7 @@
 import pytest
 
+from events.models import ImportJob
+
 from ..factories import (
     EnquiryFactory,
     EventFactory,
@@ -28,4 +30,7 @@ def world(world):
     world.other_organisation = OrganisationFactory(name="Takeda Pharma KK", country="JP")
     world.other_person = PersonFactory(organisation=world.other_organisation, family_name="Satou", given_name="Ken")
     world.reminder = ReminderEmailFactory(mission=a, recipient=world.dave_delegate.person, state="failed")
+    world.import_job = ImportJob.objects.create(  # imports
+        kind="delegates", mission=a, uploaded_by=world.alice, original_name="d.csv", file_hash="0" * 64, status="done"
+    )
     return world

@@ -120,6 +120,13 @@ RULES: dict[str, Rule] = {
     "followups:reminder-resend": Rule(
         ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk, "reminder_pk": w.reminder.pk}, method="post"
     ),
+    # Imports: a mission's organisers and managers import into it; contacts: organisers (account role), managers.
+    "events:import-start": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk, "kind": "meetings"}),
+    "events:contacts-import-start": Rule({"alice", "oliver", "mary"}),
+    "events:import-detail": Rule(ORGANISES_A, kwargs=lambda w: {"job_pk": w.import_job.pk}),
+    "events:import-mapping": Rule(ORGANISES_A, kwargs=lambda w: {"job_pk": w.import_job.pk}),
+    "events:import-preview": Rule(ORGANISES_A, kwargs=lambda w: {"job_pk": w.import_job.pk}),
+    "events:import-progress": Rule(ORGANISES_A, kwargs=lambda w: {"job_pk": w.import_job.pk}),
 }
 
 

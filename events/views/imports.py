@@ -1,0 +1,210 @@
+"""Imports: upload a file, map its columns, preview, import (in the background when large)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from .. import imports, services
+from ..access import get_import_job_for_user, get_mission_for_user, may_import_contacts
+from ..forms import ImportMappingForm, ImportUploadForm
+from ..models import ImportJob
+
+MISSION_KINDS = {ImportJob.Kind.DELEGATES, ImportJob.Kind.MEETINGS}
+PREVIEW_ROWS = 200
+PREVIEW_ERROR_ROWS = 500
+SUMMARY_LABELS = {"organisation": "Organisations", "person": "People", "delegate": "Delegates", "meeting": "Meetings"}
+
+KIND_HINTS = {
+    ImportJob.Kind.DELEGATES: "One row per delegate: name (and name in Japanese), email, organisation, role.",
+    ImportJob.Kind.CONTACTS: "One row per organisation, or per person with their organisation: names in either "
+    "script, kind, country, city, website, email, phone.",
+    ImportJob.Kind.MEETINGS: "The meeting list exported from the partnering platform: date, time, table, our "
+    "delegate, company (and its name in Japanese), contact person, status.",
+}
+
+
+def _upload(request, *, kind, mission):
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.import_job_create(
+                kind=kind,
+                mission=mission,
+                data=upload.read(),
+                filename=upload.name,
+                encoding=form.cleaned_data["encoding"],
+                acting_user=request.user,
+            )
+        except imports.ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("events:import-mapping", job_pk=job.pk)
+    recent = ImportJob.objects.filter(kind=kind, mission=mission).select_related("uploaded_by")
+    if mission is None:
+        recent = recent.filter(uploaded_by=request.user)
+    return render(
+        request,
+        "events/imports/start.html",
+        {
+            "form": form,
+            "kind": kind,
+            "kind_label": ImportJob.Kind(kind).label,
+            "title": f"Import {ImportJob.Kind(kind).label[0].lower()}{ImportJob.Kind(kind).label[1:]}",
+            "hint": KIND_HINTS[kind],
+            "mission": mission,
+            "fields": imports.fields_for(kind),
+            "recent": recent[:5],
+            "max_mb": settings.IMPORT_MAX_UPLOAD_MB,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def import_start(request, pk, kind):
+    if kind not in MISSION_KINDS:
+        raise Http404("No such import.")
+    mission = get_mission_for_user(request.user, pk, organise=True)
+    return _upload(request, kind=kind, mission=mission)
+
+
+@login_required
+def contacts_import_start(request):
+    if not may_import_contacts(request.user):
+        raise PermissionDenied("Only organisers and managers can import contacts.")
+    return _upload(request, kind=ImportJob.Kind.CONTACTS, mission=None)
+
+
+def _columns_with_samples(table: imports.Table) -> dict[str, list[str]]:
+    samples = {header: [] for header in table.headers}
+    for _, cells in table.rows[:3]:
+        for header, value in zip(table.headers, cells, strict=False):
+            text = imports.cell_text(value)
+            if text:
+                samples[header].append(text[:40])
+    return samples
+
+
+def _read_or_restart(request, job):
+    try:
+        return services.import_job_read_table(job=job)
+    except imports.ImportFileError as error:
+        messages.error(request, str(error))
+        return None
+
+
+def _restart_url(job: ImportJob) -> str:
+    if job.mission_id is None:
+        return reverse("events:contacts-import-start")
+    return reverse("events:import-start", kwargs={"pk": job.mission_id, "kind": job.kind})
+
+
+@login_required
+def import_mapping(request, job_pk):
+    job = get_import_job_for_user(request.user, job_pk)
+    if job.status not in (ImportJob.Status.UPLOADED, ImportJob.Status.MAPPED):
+        return redirect("events:import-detail", job_pk=job.pk)
+    table = _read_or_restart(request, job)
+    if table is None:
+        return redirect(_restart_url(job))
+    form = ImportMappingForm(request.POST or None, kind=job.kind, headers=job.headers, initial_mapping=job.mapping)
+    if request.method == "POST" and form.is_valid():
+        services.import_job_set_mapping(job=job, mapping=form.cleaned_data["mapping"])
+        return redirect("events:import-preview", job_pk=job.pk)
+    samples = _columns_with_samples(table)
+    rows = [
+        {"field": form[spec.name], "spec": spec, "samples": samples.get(form[spec.name].value() or "", [])}
+        for spec in imports.fields_for(job.kind)
+    ]
+    return render(
+        request,
+        "events/imports/mapping.html",
+        {"job": job, "form": form, "rows": rows, "samples": samples, "restart_url": _restart_url(job)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _previous_import(job: ImportJob):
+    return (
+        ImportJob.objects.filter(kind=job.kind, mission=job.mission, file_hash=job.file_hash, status="done")
+        .exclude(pk=job.pk)
+        .order_by("-finished_at")
+        .first()
+    )
+
+
+@login_required
+def import_preview(request, job_pk):
+    job = get_import_job_for_user(request.user, job_pk)
+    if job.status == ImportJob.Status.UPLOADED:
+        return redirect("events:import-mapping", job_pk=job.pk)
+    if job.status != ImportJob.Status.MAPPED:
+        return redirect("events:import-detail", job_pk=job.pk)
+    table = _read_or_restart(request, job)
+    if table is None:
+        return redirect(_restart_url(job))
+    plan = imports.plan_import(job=job, table=table)
+    totals = plan.totals()
+    skip = request.POST.get("skip_bad_rows") == "on"
+    status = 200
+    if request.method == "POST":
+        try:
+            job = services.import_job_confirm(job=job, skip_bad_rows=skip, error_rows=len(plan.error_rows))
+        except services.ImportRefused as error:
+            messages.error(request, str(error))
+            status = 400
+        else:
+            return redirect("events:import-detail", job_pk=job.pk)
+    shown = plan.error_rows[:PREVIEW_ERROR_ROWS] + plan.ok_rows[:PREVIEW_ROWS]
+    shown.sort(key=lambda r: r.number)
+    mapped = [spec for spec in imports.fields_for(job.kind) if spec.name in job.mapping]
+    for row in shown:
+        row.display_cells = [(spec.label, row.cells[spec.name]) for spec in mapped if row.cells.get(spec.name)]
+    return render(
+        request,
+        "events/imports/preview.html",
+        {
+            "job": job,
+            "plan": plan,
+            "counts": plan.counts(),
+            "totals": [(label, totals[kind]) for kind, label in SUMMARY_LABELS.items() if kind in totals],
+            "rows": shown,
+            "hidden_rows": len(plan.rows) - len(shown),
+            "skip": skip,
+            "previous": _previous_import(job),
+            "background": job.total_rows > settings.IMPORT_BACKGROUND_ROWS,
+        },
+        status=status,
+    )
+
+
+def _result_context(job):
+    summary_rows = [(label, job.summary[kind]) for kind, label in SUMMARY_LABELS.items() if kind in job.summary]
+    return {"job": job, "back_url": _back_url(job), "summary_rows": summary_rows}
+
+
+def _back_url(job: ImportJob) -> str:
+    if job.mission_id:
+        return reverse("events:mission-detail", kwargs={"pk": job.mission_id})
+    return reverse("home")
+
+
+@login_required
+def import_detail(request, job_pk):
+    job = get_import_job_for_user(request.user, job_pk)
+    if job.status == ImportJob.Status.UPLOADED:
+        return redirect("events:import-mapping", job_pk=job.pk)
+    if job.status == ImportJob.Status.MAPPED:
+        return redirect("events:import-preview", job_pk=job.pk)
+    return render(request, "events/imports/detail.html", _result_context(job))
+
+
+@login_required
+def import_progress(request, job_pk):
+    job = get_import_job_for_user(request.user, job_pk)
+    return render(request, "events/imports/_progress.html", _result_context(job))
