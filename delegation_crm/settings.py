@@ -174,6 +174,14 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+# Mission report exports: generated files expire after REPORT_EXPORT_LIFETIME_HOURS.
+CELERY_BEAT_SCHEDULE["delete-expired-report-exports"] = {
+    "task": "followups.tasks.delete_expired_report_exports",
+    "schedule": 60 * 60,
+}
+REPORT_EXPORT_LIFETIME_HOURS = env.int("REPORT_EXPORT_LIFETIME_HOURS", default=24)
+# Exports of more rows (meetings + follow-ups) than this are built by a worker.
+REPORT_EXPORT_DIRECT_MAX_ROWS = env.int("REPORT_EXPORT_DIRECT_MAX_ROWS", default=1000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -195,5 +203,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # one INFO line per PDF page otherwise
+        "fontTools": {"level": "WARNING"},
+    },
 }

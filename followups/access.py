@@ -10,7 +10,7 @@ from django.http import Http404
 
 from events.access import missions_organised_by
 
-from .models import FollowUp
+from .models import FollowUp, ReportExport
 
 
 def followups_visible_to(user) -> QuerySet[FollowUp]:
@@ -29,3 +29,15 @@ def get_followup_for_user(user, pk, *, reassign: bool = False) -> FollowUp:
     if reassign and not missions_organised_by(user).filter(pk=followup.mission_id).exists():
         raise PermissionDenied("Only the mission's organisers can reassign follow-ups.")
     return followup
+
+
+def get_report_export_for_user(user, pk) -> ReportExport:
+    """An export of a mission report, for those who may see that mission's report."""
+    try:
+        return (
+            ReportExport.objects.filter(mission__in=missions_organised_by(user))
+            .select_related("mission", "requested_by")
+            .get(pk=pk)
+        )
+    except (ReportExport.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such export.") from None
