@@ -2,6 +2,7 @@
 
 import io
 import posixpath
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
@@ -73,7 +74,8 @@ def mission_report_compare(request, pk):
         left, right = (dict(r.kpis()) for r in reports)
         for label in dict.fromkeys([*left, *right]):
             a, b = left.get(label, ""), right.get(label, "")
-            change = b - a if isinstance(a, int | float) and isinstance(b, int | float) and a != "" else None
+            numbers = (int, float, Decimal)
+            change = b - a if isinstance(a, numbers) and isinstance(b, numbers) else None
             rows.append((label, a, b, change))
     return render(
         request,
