@@ -1,5 +1,7 @@
 import pytest
 
+from followups.models import ReportExport
+
 from ..factories import (
     EnquiryFactory,
     EventFactory,
@@ -24,4 +26,5 @@ def world(world):
     world.enquiry = EnquiryFactory(mission=a, event=world.event, organisation=world.organisation)
     world.followup = FollowUpFactory(assignee=world.dave_delegate, meeting=world.meeting)
     world.outcome = OutcomeFactory(mission=a, meeting=world.meeting)
+    world.report_export = ReportExport.objects.create(mission=a, requested_by=world.alice, format="csv")
     return world

@@ -50,6 +50,16 @@ RULES: dict[str, Rule] = {
     "events:mission-list": Rule(EVERYONE_SIGNED_IN),
     "events:mission-detail": Rule(ON_MISSION_A, kwargs=lambda w: {"pk": w.mission_a.pk}),
     "followups:my-followups": Rule(EVERYONE_SIGNED_IN),
+    # Mission report and exports (issue 5): managers and the mission's organisers only.
+    "followups:mission-report": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk}),
+    "followups:mission-report-compare": Rule(
+        ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk}, data=lambda w: {"other": w.mission_b.pk}
+    ),
+    "followups:mission-report-export": Rule(
+        ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk, "fmt": "csv"}, method="post"
+    ),
+    "followups:report-export-status": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.report_export.pk}),
+    "followups:report-export-download": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.report_export.pk}),
 }
 
 
