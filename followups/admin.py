@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import FollowUp, Outcome, Testimonial
+from .models import FollowUp, Outcome, ReportExport, Testimonial
 
 
 @admin.register(FollowUp)
@@ -29,3 +29,19 @@ class TestimonialAdmin(admin.ModelAdmin):
     list_filter = ["approved", "mission"]
     search_fields = ["attribution", "quote"]
     autocomplete_fields = ["mission", "person"]
+
+
+@admin.register(ReportExport)
+class ReportExportAdmin(admin.ModelAdmin):
+    """The log of report exports: read only, it records who exported what."""
+
+    list_display = ["requested_at", "requested_by", "mission", "format", "status", "served_directly", "rows"]
+    list_filter = ["format", "status", "served_directly", "mission"]
+    list_select_related = ["mission", "requested_by"]
+    date_hierarchy = "requested_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -319,7 +319,7 @@ SD_DELEGATES = [("nikia", D.LEAD), ("biocom", D.DELEGATE), ("ucsd", D.DELEGATE),
 
 UK_MISSION = "UK life sciences delegation to BioJapan"
 SD_MISSION = "San Diego life sciences delegation to BioJapan"
-UK_PREVIOUS_MISSION = "UK life sciences delegation to BioJapan (previous year)"
+UK_PREVIOUS_MISSION = "UK life sciences mission to BioJapan (previous year)"
 
 
 @dataclass
