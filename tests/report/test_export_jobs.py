@@ -165,3 +165,15 @@ def test_expired_files_are_deleted_and_the_log_stays(client, db, media):
 def test_cleanup_runs_on_the_beat_schedule():
     entries = [e for e in django_settings.CELERY_BEAT_SCHEDULE.values() if e["task"].endswith("report_exports")]
     assert entries and entries[0]["task"] in app.tasks
+
+
+def test_pdf_goes_to_a_worker_sooner_than_a_spreadsheet(client, db, settings):
+    settings.REPORT_EXPORT_DIRECT_MAX_ROWS = 50
+    mission = big_mission(20)
+    client.force_login(UserFactory(role="manager"))
+    csv_response = client.post(reverse("followups:mission-report-export", kwargs={"pk": mission.pk, "fmt": "csv"}))
+    assert csv_response.status_code == 200  # 20 rows: served at once
+    b"".join(csv_response.streaming_content)
+    pdf_response = client.post(reverse("followups:mission-report-export", kwargs={"pk": mission.pk, "fmt": "pdf"}))
+    queued = ReportExport.objects.get(format="pdf")
+    assert pdf_response.status_code == 302 and queued.status == ReportExport.Status.PENDING
