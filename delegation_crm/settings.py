@@ -213,6 +213,14 @@ IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=500)
 # Uploaded files are deleted from storage this many days after upload.
 IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=7)
 CELERY_BEAT_SCHEDULE["import-files-purge"] = {"task": "events.tasks.import_files_purge", "schedule": 6 * 60 * 60}
+# Mission report exports: generated files expire after REPORT_EXPORT_LIFETIME_HOURS.
+CELERY_BEAT_SCHEDULE["delete-expired-report-exports"] = {
+    "task": "followups.tasks.delete_expired_report_exports",
+    "schedule": 60 * 60,
+}
+REPORT_EXPORT_LIFETIME_HOURS = env.int("REPORT_EXPORT_LIFETIME_HOURS", default=24)
+# Exports of more rows (meetings + follow-ups) than this are built by a worker.
+REPORT_EXPORT_DIRECT_MAX_ROWS = env.int("REPORT_EXPORT_DIRECT_MAX_ROWS", default=1000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -234,5 +242,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # one INFO line per PDF page otherwise
+        "fontTools": {"level": "WARNING"},
+    },
 }

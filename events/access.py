@@ -52,6 +52,13 @@ def get_mission_for_user(user, pk, *, organise: bool = False) -> Mission:
     return mission
 
 
+def get_mission_for_report(user, pk) -> Mission:
+    """The mission whose report (and exports) this user may see: managers see
+    every mission's, organisers their own missions'. A delegate on the mission
+    gets a 403, anyone else a 404."""
+    return get_mission_for_user(user, pk, organise=True)
+
+
 def navigation_role(user) -> str | None:
     """The role a user's navigation and landing page are built for."""
     if not user.is_authenticated:

@@ -17,7 +17,7 @@ from django.http import Http404
 from contacts.models import User
 from events.access import missions_organised_by
 
-from .models import FollowUp, Outcome
+from .models import FollowUp, Outcome, ReportExport
 
 
 def followups_visible_to(user) -> QuerySet[FollowUp]:
@@ -72,3 +72,15 @@ def get_user_by_calendar_token(token: str) -> User:
         return User.objects.get(calendar_token=token, is_active=True)
     except User.DoesNotExist:
         raise Http404("No such calendar.") from None
+
+
+def get_report_export_for_user(user, pk) -> ReportExport:
+    """An export of a mission report, for those who may see that mission's report."""
+    try:
+        return (
+            ReportExport.objects.filter(mission__in=missions_organised_by(user))
+            .select_related("mission", "requested_by")
+            .get(pk=pk)
+        )
+    except (ReportExport.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such export.") from None

@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import reminders
-from .models import FollowUp, FollowUpNote, Outcome, ReminderEmail, Testimonial
+from .models import FollowUp, FollowUpNote, Outcome, ReminderEmail, ReportExport, Testimonial
 
 
 class FollowUpNoteInline(admin.TabularInline):
@@ -66,6 +66,16 @@ class ReminderEmailAdmin(admin.ModelAdmin):
     search_fields = ["recipient__family_name", "recipient__email", "last_error"]
     list_select_related = ["mission", "recipient"]
     date_hierarchy = "due_at"
+
+
+@admin.register(ReportExport)
+class ReportExportAdmin(admin.ModelAdmin):
+    """The log of report exports: read only, it records who exported what."""
+
+    list_display = ["requested_at", "requested_by", "mission", "format", "status", "served_directly", "rows"]
+    list_filter = ["format", "status", "served_directly", "mission"]
+    list_select_related = ["mission", "requested_by"]
+    date_hierarchy = "requested_at"
 
     def has_add_permission(self, request):
         return False

@@ -319,6 +319,7 @@ SD_DELEGATES = [("nikia", D.LEAD), ("biocom", D.DELEGATE), ("ucsd", D.DELEGATE),
 
 UK_MISSION = "UK life sciences delegation to BioJapan"
 SD_MISSION = "San Diego life sciences delegation to BioJapan"
+UK_PREVIOUS_MISSION = "UK life sciences mission to BioJapan (previous year)"
 
 
 @dataclass
@@ -395,6 +396,8 @@ def load_demo(*, today: date | None = None) -> list[DemoLogin]:
 
     _load_uk_mission(today, orgs, people, sectors)
     _load_san_diego_mission(today, orgs, people, sectors)
+    _load_uk_previous_year(today, orgs, people, sectors)
+
     from .reminders import reminders_rearm_for_mission
 
     for mission in Mission.objects.filter(delegates__person__in=people.values()).distinct():
@@ -685,3 +688,87 @@ def _load_san_diego_mission(today, orgs, people, sectors):
         achieved_on=start + timedelta(days=2),
     )
     office.organisations.set([orgs["Biocom"]])
+
+
+def _load_uk_previous_year(today, orgs, people, sectors):
+    """Last year's, smaller UK delegation: the report compares the two side by side."""
+    start = today - timedelta(days=365 + 14)
+    mission, created, dl = _mission(
+        UK_PREVIOUS_MISSION,
+        dict(
+            direction=Mission.Direction.OUTBOUND,
+            destination_country="JP",
+            destination_city="Yokohama",
+            start_date=start,
+            end_date=start + timedelta(days=3),
+            time_zone="Asia/Tokyo",
+            status=Mission.Status.COMPLETED,
+            programme="The first MedCity and NHSA delegation to BioJapan: the UK stand and partnering meetings.",
+        ),
+        [orgs["MedCity"], orgs["Northern Health Science Alliance"]],
+        [orgs["Department for International Trade"]],
+        [("hannah", D.ORGANISER), ("priya", D.LEAD), ("neil", D.LEAD), ("oscar", D.DELEGATE),
+         ("martin", D.DELEGATE), ("james", D.DELEGATE)],
+        people,
+    )  # fmt: skip
+    if not created:
+        return
+    start = mission.start_date
+    conference = Event.objects.create(
+        mission=mission, kind=Event.Kind.CONFERENCE, title="BioJapan", venue="Pacifico Yokohama", city="Yokohama",
+        starts_at=_at(start, 10), ends_at=_at(start + timedelta(days=2), 17, 30), time_zone="Asia/Tokyo",
+    )  # fmt: skip
+    Event.objects.create(
+        mission=mission, kind=Event.Kind.RECEPTION, title="UK networking evening", venue="Pacifico Yokohama",
+        city="Yokohama", starts_at=_at(start, 18), ends_at=_at(start, 20), time_zone="Asia/Tokyo",
+        capacity=150, attendance=96,
+    )  # fmt: skip
+    M = PartneringMeeting
+    specs = [
+        ("Takeda Pharmaceutical", 0, 11, ["oscar", "hannah"], ["Regenerative medicine"], M.Status.HELD),
+        ("Ajinomoto", 0, 15, ["priya"], ["Drug discovery"], M.Status.HELD),
+        ("Chugai Pharmaceutical", 1, 10, ["martin"], ["Oncology"], M.Status.HELD),
+        ("JETRO", 1, 14, ["neil", "hannah"], [], M.Status.HELD),
+        ("Kyowa Kirin", 2, 11, ["james"], ["Immunotherapy"], M.Status.CANCELLED),
+    ]
+    meetings = []
+    for org, day, hour, delegates, sector_names, status in specs:
+        meeting = M.objects.create(
+            mission=mission, event=conference, starts_at=_at(start + timedelta(days=day), hour), status=status,
+            topic=f"Introduction to {org}", interest=M.Interest.MEDIUM if status == M.Status.HELD else None,
+            logged_by=people["hannah"].user,
+        )  # fmt: skip
+        meeting.delegates.set([dl[d] for d in delegates])
+        meeting.counterpart_organisations.set([orgs[org]])
+        meeting.sectors.set([sectors[s] for s in sector_names])
+        meetings.append(meeting)
+    F = FollowUp.Status
+    followups = [
+        ("Send Takeda the Imperial capability pack", "oscar", meetings[0], 5, F.DONE),
+        ("Share NHSA ageing cohort summary with JETRO", "neil", meetings[3], 12, F.DONE),
+        ("Introduce Ajinomoto to the MedCity network", "priya", meetings[1], 20, F.DONE),
+        ("Follow up with Chugai on oncology partnering", "martin", meetings[2], 41, F.DONE),
+        ("Invite Chugai to the London Life Sciences Week", "martin", meetings[2], 30, F.CANCELLED),
+        ("Send Kyowa Kirin a new meeting request", "james", meetings[4], 14, F.OPEN),
+    ]
+    for title, assignee, meeting, days, status in followups:
+        FollowUp.objects.create(
+            mission=mission, meeting=meeting, title=title, assignee=dl[assignee],
+            due_on=start + timedelta(days=days), status=status,
+            completed_at=meeting.starts_at + timedelta(days=days) if status == F.DONE else None,
+        )  # fmt: skip
+    visit = Outcome.objects.create(
+        mission=mission, kind=Outcome.Kind.VISIT, title="JETRO visit to Newcastle", meeting=meetings[3],
+        achieved_on=start + timedelta(days=90),
+    )  # fmt: skip
+    visit.organisations.set([orgs["JETRO"], orgs["Newcastle University"]])
+    collaboration = Outcome.objects.create(
+        mission=mission, kind=Outcome.Kind.COLLABORATION, title="Imperial and Takeda feasibility study",
+        meeting=meetings[0], value=Decimal("120000"), currency="GBP", jobs=2, achieved_on=start + timedelta(days=150),
+    )  # fmt: skip
+    collaboration.organisations.set([orgs["Imperial College London"], orgs["Takeda Pharmaceutical"]])
+    Testimonial.objects.create(
+        mission=mission, person=people["neil"], approved=True,
+        attribution="Dr Neil Harris, Northern Health Science Alliance",
+        quote="Our first BioJapan showed how much Japanese companies want to work with the North's universities.",
+    )  # fmt: skip

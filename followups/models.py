@@ -216,3 +216,58 @@ class ReminderEmail(models.Model):
         """Stable per reminder, so a duplicate delivery (see README) is recognisable."""
         host = urlsplit(settings.SITE_URL).hostname or "localhost"
         return f"<reminder-{self.pk}-{self.kind}-{int(self.created_at.timestamp())}@{host}>"
+
+
+class ReportExport(models.Model):
+    """One export of a mission report: the audit log (who, when, which mission,
+    which format, which filters) and, for exports built by a worker, the job
+    with its progress and the generated file in Django's storage."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+        PDF = "pdf", "PDF"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a worker"
+        RUNNING = "running", "Being built"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="report_exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="report_exports"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    format = models.CharField(max_length=8, choices=Format.choices)
+    filters = models.JSONField(default=dict, blank=True, help_text="The report filters, as chosen on the page.")
+    served_directly = models.BooleanField(
+        default=False, help_text="Small exports are sent straight to the browser and never stored."
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    rows = models.PositiveIntegerField(null=True, blank=True, help_text="Rows in the tables of the report.")
+    file = models.FileField(upload_to="report-exports/%Y/%m/%d/", blank=True, max_length=300)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [
+            models.Index(fields=["mission", "-requested_at"]),
+            models.Index(fields=["expires_at"], condition=~Q(file=""), name="report_export_file_expiry"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_export_progress_percent"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_format_display()} report of {self.mission} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, calendar, mine, mission, outcomes, reminders
+from .views import actions, calendar, mine, mission, outcomes, reminders, report
 
 app_name = "followups"
 
@@ -28,5 +28,10 @@ urlpatterns = [
     path("reminders/opt-out/<str:token>/", reminders.reminders_opt_out, name="reminders-opt-out"),
     #
     # Mission report and exports
+    path("report/<int:pk>/", report.mission_report_page, name="mission-report"),
+    path("report/<int:pk>/compare/", report.mission_report_compare, name="mission-report-compare"),
+    path("report/<int:pk>/export/<str:fmt>/", report.mission_report_export, name="mission-report-export"),
+    path("report/exports/<int:pk>/", report.report_export_status, name="report-export-status"),
+    path("report/exports/<int:pk>/download/", report.report_export_download, name="report-export-download"),
     #
 ]

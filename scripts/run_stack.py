@@ -58,7 +58,10 @@ def main() -> int:
     if port_in_use(HOST, PORT):
         print(f"Port {PORT} on {HOST} is already in use: stop what runs there or set PORT=8001.", file=sys.stderr)
         return 1
-    Path(os.environ.get("VAR_DIR", ROOT / "var")).mkdir(parents=True, exist_ok=True)
+    var_dir = Path(os.environ.get("VAR_DIR", ROOT / "var"))
+    # The file-based broker's folders: kombu does not create them, and a worker
+    # that starts before anything was queued exits without them.
+    (var_dir / "celery-broker" / "processed").mkdir(parents=True, exist_ok=True)
     create_postgres_database_if_missing()
     manage("migrate", "--no-input", "-v", "0")
     manage("load_demo")

@@ -1,6 +1,7 @@
 import pytest
 
 from events.models import ImportJob
+from followups.models import ReportExport
 
 from ..factories import (
     EnquiryFactory,
@@ -33,4 +34,5 @@ def world(world):
     world.import_job = ImportJob.objects.create(  # imports
         kind="delegates", mission=a, uploaded_by=world.alice, original_name="d.csv", file_hash="0" * 64, status="done"
     )
+    world.report_export = ReportExport.objects.create(mission=a, requested_by=world.alice, format="csv")
     return world

@@ -127,6 +127,16 @@ RULES: dict[str, Rule] = {
     "events:import-mapping": Rule(ORGANISES_A, kwargs=lambda w: {"job_pk": w.import_job.pk}),
     "events:import-preview": Rule(ORGANISES_A, kwargs=lambda w: {"job_pk": w.import_job.pk}),
     "events:import-progress": Rule(ORGANISES_A, kwargs=lambda w: {"job_pk": w.import_job.pk}),
+    # Mission report and exports (issue 5): managers and the mission's organisers only.
+    "followups:mission-report": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk}),
+    "followups:mission-report-compare": Rule(
+        ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk}, data=lambda w: {"other": w.mission_b.pk}
+    ),
+    "followups:mission-report-export": Rule(
+        ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk, "fmt": "csv"}, method="post"
+    ),
+    "followups:report-export-status": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.report_export.pk}),
+    "followups:report-export-download": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.report_export.pk}),
 }
 
 

@@ -1,0 +1,262 @@
+"""The mission report as CSV, XLSX and PDF, written from the same selector as the
+page (followups/report.py), so the numbers cannot differ.
+
+CSV is one file with a section per table (a title line, the headers, the rows
+and a blank line): it streams row by row and opens in Excel with a double
+click, which a zip of files would not; the XLSX has one sheet per section for
+people who want to sort and filter.
+
+Spreadsheet programs execute cells that start with = + - @ (and tab or CR, which
+they strip first): every such text cell is neutralised, in CSV with a leading
+single quote, in XLSX by storing the cell explicitly as a string.
+"""
+
+import csv
+import logging
+import mimetypes
+import re
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import IO
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from .charts import report_charts
+from .report import MissionReport, Table, report_tables
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]  # (rows written, rows in all)
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def _no_progress(done: int, total: int) -> None:
+    pass
+
+
+def export_filename(report: MissionReport, fmt: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", report.mission.title).strip("-").lower()[:60] or "mission"
+    return f"{slug}-report-{report.today.isoformat()}.{fmt}"
+
+
+def neutralise(value: str) -> str:
+    """A text cell a spreadsheet will show, never evaluate."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def total_rows(tables: list[Table]) -> int:
+    return sum(t.count for t in tables) or 1
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_value(value) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return neutralise(value)
+    return value
+
+
+def csv_chunks(report: MissionReport, progress: Progress = _no_progress) -> Iterator[str]:
+    """The CSV file, line by line: a byte order mark first so Excel reads UTF-8."""
+    writer = csv.writer(_Echo())
+    tables = report_tables(report)
+    total, done = total_rows(tables), 0
+    yield "\ufeff"
+    for table in tables:
+        yield writer.writerow([neutralise(f"# {table.title}")])
+        yield writer.writerow(table.headers)
+        for row in table.rows:
+            yield writer.writerow([_csv_value(v) for v in row])
+            done += 1
+            if done % 200 == 0:
+                progress(done, total)
+        yield writer.writerow([])
+    progress(total, total)
+
+
+def write_csv(report: MissionReport, out: IO[bytes], progress: Progress = _no_progress) -> None:
+    for chunk in csv_chunks(report, progress):
+        out.write(chunk.encode("utf-8"))
+
+
+# --- XLSX --------------------------------------------------------------------------------------
+
+SAMPLE_ROWS = 200  # rows looked at to size the columns (write-only sheets cannot be resized later)
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def _text_width(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    text = str(value)
+    # East Asian characters are about twice as wide as Latin ones.
+    return max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in text.splitlines() or [""]), default=0)
+
+
+def _xlsx_cell(ws, value, bold: bool = False) -> WriteOnlyCell:
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"  # text that looks like a formula stays text
+    elif isinstance(value, datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, Decimal):
+        cell.number_format = "#,##0.00"
+    if bold:
+        cell.font = Font(bold=True)
+    if isinstance(value, str) and len(value) > 60:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def write_xlsx(report: MissionReport, out: IO[bytes], progress: Progress = _no_progress) -> None:
+    """One sheet per section, written in write-only mode (constant memory)."""
+    wb = Workbook(write_only=True)
+    tables = report_tables(report)
+    total, done = total_rows(tables), 0
+    for table in tables:
+        ws = wb.create_sheet(title=table.title[:31])
+        sample = []
+        for row in table.rows:
+            sample.append(row)
+            if len(sample) >= SAMPLE_ROWS:
+                break
+        widths = [_text_width(h) for h in table.headers]
+        for row in sample:
+            for i, value in enumerate(row):
+                if i >= len(widths):
+                    widths.append(0)
+                widths[i] = max(widths[i], _text_width(value))
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
+        ws.freeze_panes = "A2"
+        ws.append([_xlsx_cell(ws, h, bold=True) for h in table.headers])
+        for row in _chain(sample, table.rows):
+            ws.append([_xlsx_cell(ws, v) for v in row])
+            done += 1
+            if done % 200 == 0:
+                progress(done, total)
+    wb.save(out)
+    progress(total, total)
+
+
+def _chain(first: list, rest: Iterator) -> Iterator:
+    yield from first
+    yield from rest
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+# The only files the PDF renderer may read: the project's own print stylesheet.
+PDF_ASSET_DIRS = [Path(settings.BASE_DIR) / "static" / "css"]
+PDF_BASE_URL = (Path(settings.BASE_DIR) / "static").as_uri() + "/"
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ProjectAssetFetcher(URLFetcher):
+        """Refuses every URL except files inside the project's own asset folders:
+        report text is untrusted, and a PDF renderer that followed its links
+        could be made to read local files or call internal services."""
+
+        def __init__(self):
+            super().__init__(allowed_protocols={"file"}, allow_redirects=False, timeout=1)
+            self.refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            path = asset_path(url)
+            if path is None:
+                self.refused.append(url)
+                logger.warning("PDF export refused to fetch %s", url[:200])
+                raise ValueError(f"The PDF renderer fetches no URL: {url[:200]}")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
+
+    return ProjectAssetFetcher
+
+
+def asset_path(url: str) -> Path | None:
+    """The project asset a file: URL names, or None for anything else."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    try:
+        path = Path(unquote(parts.path)).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    for allowed in PDF_ASSET_DIRS:
+        if path.is_file() and path.is_relative_to(allowed.resolve()):
+            return path
+    return None
+
+
+def project_asset_fetcher():
+    return _fetcher_class()()
+
+
+def pdf_html(report: MissionReport, tables: list[Table] | None = None) -> str:
+    tables = tables if tables is not None else report_tables(report)
+    return render_to_string(
+        "followups/report/pdf.html",
+        {
+            "report": report,
+            "charts": report_charts(report),
+            "tables": [t for t in tables if t.key != "summary"],
+        },
+    )
+
+
+def render_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=project_asset_fetcher()).write_pdf()
+
+
+def write_pdf(report: MissionReport, out: IO[bytes], progress: Progress = _no_progress) -> None:
+    tables = report_tables(report)
+    total = total_rows(tables)
+    # The tables are materialised for the template; rendering is one step for WeasyPrint.
+    materialised = [Table(t.key, t.title, t.headers, list(t.rows), t.count) for t in tables]
+    progress(total // 3, total)
+    html = pdf_html(report, materialised)
+    progress(total // 2, total)
+    out.write(render_pdf(html))
+    progress(total, total)
+
+
+WRITERS = {"csv": write_csv, "xlsx": write_xlsx, "pdf": write_pdf}

@@ -1,0 +1,767 @@
+"""Every figure of the mission report, for the page, the comparison and the
+three exports alike, so that they can never disagree.
+
+`mission_report` returns the aggregates (a constant number of queries, however
+many meetings the mission has: the counting happens in the database); the
+`*_rows` functions stream the detailed tables for the exports in chunks.
+
+Filters narrow the activity: meetings and stand enquiries in the chosen event
+and between the chosen dates (days in the mission's time zone). Follow-ups and
+outcomes are then those that came from the selected meetings or enquiries; the
+roster of delegates and their quotes are the mission's whatever the filter.
+"""
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+from django_countries import countries
+
+from contacts.models import Organisation, Person
+from events.models import Delegate, Enquiry, Event, Mission, PartneringMeeting
+
+from .models import FollowUp, Outcome, Testimonial
+
+CHUNK = 500
+
+
+class Median(Aggregate):
+    """PostgreSQL's ordered-set aggregate; works on intervals as well as numbers."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    event: Event | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.event or self.date_from or self.date_to)
+
+    def as_dict(self) -> dict:
+        """JSON-safe, for the export log and the export job."""
+        return {
+            "event": self.event.pk if self.event else None,
+            "event_title": self.event.title if self.event else "",
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+        }
+
+    @classmethod
+    def from_dict(cls, mission: Mission, data: dict) -> "ReportFilters":
+        event = mission.events.filter(pk=data["event"]).first() if data.get("event") else None
+        return cls(
+            event=event,
+            date_from=date.fromisoformat(data["date_from"]) if data.get("date_from") else None,
+            date_to=date.fromisoformat(data["date_to"]) if data.get("date_to") else None,
+        )
+
+    def describe(self) -> str:
+        parts = []
+        if self.event:
+            parts.append(f"event: {self.event.title}")
+        if self.date_from or self.date_to:
+            parts.append(f"from {self.date_from or '…'} to {self.date_to or '…'}")
+        return "; ".join(parts) or "whole mission"
+
+
+@dataclass
+class Count2:
+    """A label and a number, for tables and bar charts."""
+
+    label: str
+    value: int
+    extra: str = ""
+
+
+@dataclass
+class OutcomeLine:
+    kind: str
+    label: str
+    count: int = 0
+    jobs: int = 0
+    values: dict[str, Decimal] = field(default_factory=dict)  # currency -> total
+
+
+@dataclass
+class MissionReport:
+    mission: Mission
+    filters: ReportFilters
+    today: date
+    delegates: int
+    organisations_represented: int
+    represented_by_kind: list[dict]  # kind label, organisations, delegates
+    events: list[Event]  # annotated with meetings_held
+    attendance_total: int
+    meetings_total: int
+    meetings_held: int
+    meetings_by_status: list[Count2]
+    meetings_by_day: list[tuple[date, int]]
+    meetings_by_event: list[Count2]
+    meetings_by_delegate: list[Count2]
+    counterparts: int
+    counterparts_by_country: list[Count2]
+    counterparts_by_sector: list[Count2]
+    enquiries: int
+    enquiries_by_category: list[Count2]
+    followups_created: int
+    followups_done: int
+    followups_open: int
+    followups_overdue: int
+    followups_cancelled: int
+    median_days_to_done: float | None
+    completion_by_day: list[tuple[date, int]]  # cumulative follow-ups done by each day
+    outcomes: int
+    outcome_lines: list[OutcomeLine]
+    value_by_currency: dict[str, Decimal]
+    jobs: int
+    quotes: list[Testimonial]
+
+    @property
+    def done_percent(self) -> int:
+        relevant = self.followups_created - self.followups_cancelled
+        return round(100 * self.followups_done / relevant) if relevant else 0
+
+    def kpis(self) -> list[tuple[str, object]]:
+        """The headline figures, in the order every format shows them."""
+        rows = [
+            ("Delegates", self.delegates),
+            ("Organisations represented", self.organisations_represented),
+            ("Events", len(self.events)),
+            ("Event attendance", self.attendance_total),
+            ("Partnering meetings held", self.meetings_held),
+            ("Counterpart organisations met", self.counterparts),
+            ("Stand enquiries", self.enquiries),
+            ("Follow-ups created", self.followups_created),
+            ("Follow-ups done", self.followups_done),
+            ("Follow-ups overdue", self.followups_overdue),
+            (
+                "Median days to complete a follow-up",
+                round(self.median_days_to_done, 1) if self.median_days_to_done is not None else "",
+            ),
+            ("Outcomes", self.outcomes),
+            ("Jobs created or safeguarded", self.jobs),
+        ]
+        rows += [(f"Outcome value ({currency})", total) for currency, total in self.value_by_currency.items()]
+        return rows
+
+
+# --- Base querysets, filtered -----------------------------------------------------------------
+
+
+def _local_bounds(mission: Mission, filters: ReportFilters) -> tuple[datetime | None, datetime | None]:
+    start = datetime.combine(filters.date_from, time.min, mission.tz) if filters.date_from else None
+    end = datetime.combine(filters.date_to + timedelta(days=1), time.min, mission.tz) if filters.date_to else None
+    return start, end
+
+
+def report_meetings(mission: Mission, filters: ReportFilters) -> QuerySet[PartneringMeeting]:
+    qs = PartneringMeeting.objects.filter(mission=mission)
+    if filters.event:
+        qs = qs.filter(event=filters.event)
+    start, end = _local_bounds(mission, filters)
+    if start:
+        qs = qs.filter(starts_at__gte=start)
+    if end:
+        qs = qs.filter(starts_at__lt=end)
+    return qs
+
+
+def report_enquiries(mission: Mission, filters: ReportFilters) -> QuerySet[Enquiry]:
+    qs = Enquiry.objects.filter(mission=mission)
+    if filters.event:
+        qs = qs.filter(event=filters.event)
+    start, end = _local_bounds(mission, filters)
+    if start:
+        qs = qs.filter(asked_at__gte=start)
+    if end:
+        qs = qs.filter(asked_at__lt=end)
+    return qs
+
+
+def report_events(mission: Mission, filters: ReportFilters) -> QuerySet[Event]:
+    qs = Event.objects.filter(mission=mission)
+    if filters.event:
+        qs = qs.filter(pk=filters.event.pk)
+    start, end = _local_bounds(mission, filters)
+    if start:
+        qs = qs.filter(ends_at__gt=start)
+    if end:
+        qs = qs.filter(starts_at__lt=end)
+    return qs
+
+
+def report_followups(mission: Mission, filters: ReportFilters) -> QuerySet[FollowUp]:
+    qs = FollowUp.objects.filter(mission=mission)
+    if filters.active:
+        qs = qs.filter(
+            Q(meeting__in=report_meetings(mission, filters).values("pk"))
+            | Q(enquiry__in=report_enquiries(mission, filters).values("pk"))
+        )
+    return qs
+
+
+def report_outcomes(mission: Mission, filters: ReportFilters) -> QuerySet[Outcome]:
+    qs = Outcome.objects.filter(mission=mission)
+    if filters.active:
+        meetings = report_meetings(mission, filters).values("pk")
+        qs = qs.filter(
+            Q(meeting__in=meetings) | Q(followup__in=report_followups(mission, filters).values("pk"))
+        ).distinct()
+    return qs
+
+
+def held(meetings: QuerySet[PartneringMeeting]) -> QuerySet[PartneringMeeting]:
+    return meetings.filter(status=PartneringMeeting.Status.HELD)
+
+
+def counterpart_organisations(mission: Mission, filters: ReportFilters) -> QuerySet[Organisation]:
+    """Distinct organisations met in held meetings."""
+    return Organisation.objects.filter(
+        pk__in=held(report_meetings(mission, filters)).values("counterpart_organisations")
+    )
+
+
+# --- The report ---------------------------------------------------------------------------------
+
+
+def _person_name(given: str, family: str, order: str) -> str:
+    parts = [given, family]
+    if order == Person.NameOrder.FAMILY_FIRST:
+        parts.reverse()
+    return " ".join(p for p in parts if p)
+
+
+def _days_to_done_expression():
+    # From the meeting or enquiry that raised the follow-up (follow-ups are often
+    # typed in later), else from when it was logged.
+    return ExpressionWrapper(
+        F("completed_at") - Coalesce("meeting__starts_at", "enquiry__asked_at", "created_at"),
+        output_field=DurationField(),
+    )
+
+
+def _median_days(followups: QuerySet[FollowUp]) -> float | None:
+    done = followups.filter(status=FollowUp.Status.DONE)
+    if connection.vendor == "postgresql":
+        median = done.aggregate(m=Median(_days_to_done_expression()))["m"]
+        return max(median.total_seconds() / 86400, 0) if median is not None else None
+    # SQLite (the embedded `make run` default) has no ordered-set aggregates.
+    durations = [d for d in done.annotate(d=_days_to_done_expression()).values_list("d", flat=True) if d is not None]
+    return max(statistics.median(durations).total_seconds() / 86400, 0) if durations else None
+
+
+def mission_report(
+    *, mission: Mission, filters: ReportFilters | None = None, today: date | None = None
+) -> MissionReport:
+    filters = filters or ReportFilters()
+    today = today or timezone.localdate()
+    tz = mission.tz
+    meetings = report_meetings(mission, filters)
+    held_meetings = held(meetings)
+    followups = report_followups(mission, filters)
+    outcomes = report_outcomes(mission, filters)
+    enquiries = report_enquiries(mission, filters)
+    counterparts = counterpart_organisations(mission, filters)
+
+    # Delegates and the organisations they represent, by kind of organisation.
+    kind_labels = dict(Organisation.Kind.choices)
+    represented = []
+    delegates_total = 0
+    for row in (
+        Delegate.objects.filter(mission=mission)
+        .values("person__organisation__kind")
+        .annotate(delegates=Count("pk"), organisations=Count("person__organisation", distinct=True))
+        .order_by("-delegates", "person__organisation__kind")
+    ):
+        delegates_total += row["delegates"]
+        kind = row["person__organisation__kind"]
+        represented.append(
+            {
+                "kind": kind_labels.get(kind, "No organisation"),
+                "organisations": row["organisations"],
+                "delegates": row["delegates"],
+            }
+        )
+
+    events = list(
+        report_events(mission, filters)
+        .annotate(
+            meetings_held=Count(
+                "meetings",
+                filter=Q(meetings__status=PartneringMeeting.Status.HELD, meetings__in=meetings.values("pk")),
+                distinct=True,
+            )
+        )
+        .order_by("starts_at")
+    )
+
+    status_labels = dict(PartneringMeeting.Status.choices)
+    by_status = {
+        row["status"]: row["n"] for row in meetings.order_by().values("status").annotate(n=Count("pk")).order_by()
+    }
+    meetings_by_status = [Count2(label, by_status.get(value, 0)) for value, label in status_labels.items()]
+
+    meetings_by_day = [
+        (row["day"], row["n"])
+        for row in held_meetings.annotate(day=TruncDate("starts_at", tzinfo=tz))
+        .order_by()
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    ]
+    meetings_by_event = [
+        Count2(row["event__title"] or "Not at an event", row["n"])
+        for row in held_meetings.order_by()
+        .values("event__title", "event__starts_at")
+        .annotate(n=Count("pk"))
+        .order_by("event__starts_at", "event__title")
+    ]
+    through = PartneringMeeting.delegates.through
+    meetings_by_delegate = [
+        Count2(
+            _person_name(
+                row["delegate__person__given_name"],
+                row["delegate__person__family_name"],
+                row["delegate__person__name_order"],
+            ),
+            row["n"],
+            row["delegate__person__organisation__name"] or "",
+        )
+        for row in through.objects.filter(partneringmeeting__in=held_meetings.values("pk"))
+        .values(
+            "delegate_id",
+            "delegate__person__given_name",
+            "delegate__person__family_name",
+            "delegate__person__name_order",
+            "delegate__person__organisation__name",
+        )
+        .annotate(n=Count("partneringmeeting_id", distinct=True))
+        .order_by("-n", "delegate__person__family_name", "delegate_id")
+    ]
+
+    counterparts_by_country = [
+        Count2(countries.name(row["country"]) if row["country"] else "Not recorded", row["n"], row["country"])
+        for row in counterparts.order_by()
+        .values("country")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-n", "country")
+    ]
+    counterparts_by_sector = [
+        Count2(row["sectors__name"] or "Not recorded", row["n"])
+        for row in counterparts.order_by()
+        .values("sectors__name")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-n", "sectors__name")
+    ]
+    counterparts_total = sum(c.value for c in counterparts_by_country)
+
+    category_labels = dict(Enquiry.Category.choices)
+    enquiries_by_category = [
+        Count2(category_labels.get(row["category"], row["category"]), row["n"])
+        for row in enquiries.order_by().values("category").annotate(n=Count("pk")).order_by("-n", "category")
+    ]
+
+    S = FollowUp.Status
+    fu = followups.aggregate(
+        created=Count("pk"),
+        done=Count("pk", filter=Q(status=S.DONE)),
+        open=Count("pk", filter=Q(status=S.OPEN)),
+        overdue=Count("pk", filter=Q(status=S.OPEN, due_on__lt=today)),
+        cancelled=Count("pk", filter=Q(status=S.CANCELLED)),
+    )
+    completion_by_day = []
+    running = 0
+    for row in (
+        followups.filter(status=S.DONE)
+        .annotate(day=TruncDate("completed_at", tzinfo=tz))
+        .order_by()
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    ):
+        running += row["n"]
+        completion_by_day.append((row["day"], running))
+
+    outcome_kinds = dict(Outcome.Kind.choices)
+    lines: dict[str, OutcomeLine] = {}
+    value_by_currency: dict[str, Decimal] = defaultdict(Decimal)
+    outcome_rows = (
+        outcomes.order_by()
+        .values("kind", "currency")
+        .annotate(n=Count("pk", distinct=True), total=Sum("value"), jobs=Sum("jobs"))
+        .order_by("kind", "currency")
+    )
+    if filters.active:
+        # The .distinct() of the filtered queryset would fold equal values together.
+        outcome_rows = (
+            Outcome.objects.filter(pk__in=outcomes.values("pk"))
+            .values("kind", "currency")
+            .annotate(n=Count("pk"), total=Sum("value"), jobs=Sum("jobs"))
+            .order_by("kind", "currency")
+        )
+    for row in outcome_rows:
+        line = lines.setdefault(row["kind"], OutcomeLine(row["kind"], outcome_kinds.get(row["kind"], row["kind"])))
+        line.count += row["n"]
+        line.jobs += row["jobs"] or 0
+        if row["total"] is not None and row["currency"]:
+            line.values[row["currency"]] = line.values.get(row["currency"], Decimal(0)) + row["total"]
+            value_by_currency[row["currency"]] += row["total"]
+    outcome_lines = sorted(lines.values(), key=lambda line: (-line.count, line.label))
+
+    quotes = list(
+        Testimonial.objects.filter(mission=mission, approved=True).select_related("person__organisation").order_by("pk")
+    )
+
+    return MissionReport(
+        mission=mission,
+        filters=filters,
+        today=today,
+        delegates=delegates_total,
+        organisations_represented=sum(r["organisations"] for r in represented),
+        represented_by_kind=represented,
+        events=events,
+        attendance_total=sum(e.attendance or 0 for e in events),
+        meetings_total=sum(c.value for c in meetings_by_status),
+        meetings_held=by_status.get(PartneringMeeting.Status.HELD, 0),
+        meetings_by_status=meetings_by_status,
+        meetings_by_day=meetings_by_day,
+        meetings_by_event=meetings_by_event,
+        meetings_by_delegate=meetings_by_delegate,
+        counterparts=counterparts_total,
+        counterparts_by_country=counterparts_by_country,
+        counterparts_by_sector=counterparts_by_sector,
+        enquiries=sum(c.value for c in enquiries_by_category),
+        enquiries_by_category=enquiries_by_category,
+        followups_created=fu["created"],
+        followups_done=fu["done"],
+        followups_open=fu["open"],
+        followups_overdue=fu["overdue"],
+        followups_cancelled=fu["cancelled"],
+        median_days_to_done=_median_days(followups),
+        completion_by_day=completion_by_day,
+        outcomes=sum(line.count for line in outcome_lines),
+        outcome_lines=outcome_lines,
+        value_by_currency=dict(sorted(value_by_currency.items())),
+        jobs=sum(line.jobs for line in outcome_lines),
+        quotes=quotes,
+    )
+
+
+# --- Detailed tables for the exports ------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """One section of an export: a title, column headers and rows of plain values
+    (str, int, Decimal, date, naive datetime in the mission's time zone)."""
+
+    key: str
+    title: str
+    headers: list[str]
+    rows: Iterator[list]
+    count: int  # rows that `rows` will yield
+
+
+def _local(dt: datetime | None, mission: Mission) -> datetime | None:
+    # Spreadsheets have no time zones: the header names the zone instead.
+    return timezone.localtime(dt, mission.tz).replace(tzinfo=None) if dt else None
+
+
+def _org_name(org: Organisation | None) -> str:
+    if org is None:
+        return ""
+    return f"{org.name} ({org.name_native})" if org.name_native and org.name_native != org.name else org.name
+
+
+def _names(items) -> str:
+    return "; ".join(items)
+
+
+def meeting_table(mission: Mission, filters: ReportFilters) -> Table:
+    qs = (
+        report_meetings(mission, filters)
+        .select_related("event", "logged_by")
+        .prefetch_related(
+            Prefetch("delegates", queryset=Delegate.objects.select_related("person")),
+            "counterpart_organisations",
+            "counterpart_people",
+            "sectors",
+        )
+        .order_by("starts_at", "pk")
+    )
+    interest = dict(PartneringMeeting.Interest.choices)
+
+    def rows():
+        for m in qs.iterator(chunk_size=CHUNK):
+            yield [
+                _local(m.starts_at, mission),
+                m.event.title if m.event else "",
+                m.location,
+                m.get_status_display(),
+                _names(_org_name(o) for o in m.counterpart_organisations.all()),
+                _names(p.display_name for p in m.counterpart_people.all()),
+                _names(d.person.full_name for d in m.delegates.all()),
+                _names(s.name for s in m.sectors.all()),
+                m.topic,
+                interest.get(m.interest, ""),
+                m.next_steps,
+                m.duration_minutes,
+            ]
+
+    return Table(
+        "meetings",
+        "Partnering meetings",
+        [
+            f"Starts ({mission.time_zone})",
+            "Event",
+            "Table or room",
+            "Status",
+            "Counterpart organisations",
+            "Counterpart people",
+            "Our delegates",
+            "Sectors",
+            "Topic",
+            "Interest",
+            "Next steps",
+            "Minutes",
+        ],
+        rows(),
+        qs.count(),
+    )
+
+
+def followup_table(mission: Mission, filters: ReportFilters, today: date | None = None) -> Table:
+    today = today or timezone.localdate()
+    qs = (
+        report_followups(mission, filters)
+        .select_related("assignee__person", "meeting", "enquiry__organisation")
+        .prefetch_related("meeting__counterpart_organisations")
+        .order_by("due_on", "pk")
+    )
+
+    def rows():
+        for f in qs.iterator(chunk_size=CHUNK):
+            if f.meeting_id:
+                source = _names(_org_name(o) for o in f.meeting.counterpart_organisations.all())
+            elif f.enquiry_id:
+                source = _org_name(f.enquiry.organisation) or f.enquiry.asker_name
+            else:
+                source = ""
+            overdue = f.status == FollowUp.Status.OPEN and f.due_on < today
+            yield [
+                f.title,
+                f.assignee.person.full_name,
+                source,
+                f.due_on,
+                f.get_status_display() + (" (overdue)" if overdue else ""),
+                f.get_priority_display(),
+                _local(f.completed_at, mission),
+                f.completion_note,
+            ]
+
+    return Table(
+        "followups",
+        "Follow-ups",
+        [
+            "Follow-up",
+            "Assigned to",
+            "Counterpart",
+            "Due",
+            "Status",
+            "Priority",
+            f"Completed ({mission.time_zone})",
+            "Completion note",
+        ],
+        rows(),
+        qs.count(),
+    )
+
+
+def outcome_table(mission: Mission, filters: ReportFilters) -> Table:
+    qs = report_outcomes(mission, filters).prefetch_related("organisations").order_by("achieved_on", "pk")
+
+    def rows():
+        for o in qs.iterator(chunk_size=CHUNK):
+            yield [
+                o.achieved_on,
+                o.get_kind_display(),
+                o.title,
+                _names(_org_name(org) for org in o.organisations.all()),
+                o.value,
+                o.currency,
+                o.jobs,
+                o.description,
+            ]
+
+    return Table(
+        "outcomes",
+        "Outcomes",
+        ["Achieved on", "Kind", "Outcome", "Organisations", "Value", "Currency", "Jobs", "Description"],
+        rows(),
+        qs.count(),
+    )
+
+
+def organisation_table(mission: Mission, filters: ReportFilters) -> Table:
+    held_meetings = held(report_meetings(mission, filters))
+    qs = (
+        counterpart_organisations(mission, filters)
+        .annotate(meetings_held=Count("meetings", filter=Q(meetings__in=held_meetings.values("pk")), distinct=True))
+        .prefetch_related("sectors")
+        .order_by("-meetings_held", "name", "pk")
+    )
+
+    def rows():
+        for o in qs.iterator(chunk_size=CHUNK):
+            yield [
+                o.name,
+                o.name_native,
+                o.get_kind_display(),
+                o.country.name if o.country else "",
+                o.city,
+                _names(s.name for s in o.sectors.all()),
+                o.meetings_held,
+            ]
+
+    return Table(
+        "organisations",
+        "Counterpart organisations",
+        ["Organisation", "Native name", "Kind", "Country", "City", "Sectors", "Meetings held"],
+        rows(),
+        qs.count(),
+    )
+
+
+def delegate_table(mission: Mission, filters: ReportFilters) -> Table:
+    held_meetings = held(report_meetings(mission, filters))
+    qs = (
+        Delegate.objects.filter(mission=mission)
+        .select_related("person__organisation")
+        .annotate(meetings_held=Count("meetings", filter=Q(meetings__in=held_meetings.values("pk")), distinct=True))
+        .order_by("person__family_name", "person__given_name", "pk")
+    )
+
+    def rows():
+        for d in qs.iterator(chunk_size=CHUNK):
+            org = d.person.organisation
+            yield [
+                d.person.full_name,
+                d.person.name_native,
+                d.get_role_display(),
+                d.person.job_title,
+                _org_name(org),
+                org.get_kind_display() if org else "",
+                d.meetings_held,
+            ]
+
+    return Table(
+        "delegates",
+        "Delegates",
+        ["Delegate", "Native name", "Role", "Job title", "Organisation", "Kind of organisation", "Meetings held"],
+        rows(),
+        qs.count(),
+    )
+
+
+def event_table(report: MissionReport) -> Table:
+    mission = report.mission
+    rows = [
+        [
+            _local(e.starts_at, mission),
+            e.title,
+            e.get_kind_display(),
+            ", ".join(p for p in [e.venue, e.city] if p),
+            e.capacity,
+            e.attendance,
+            e.meetings_held,
+        ]
+        for e in report.events
+    ]
+    return Table(
+        "events",
+        "Events",
+        [f"Starts ({mission.time_zone})", "Event", "Kind", "Venue", "Capacity", "Attendance", "Meetings held"],
+        iter(rows),
+        len(rows),
+    )
+
+
+def summary_table(report: MissionReport) -> Table:
+    m = report.mission
+    rows: list[list] = [
+        ["Mission", m.title],
+        ["Dates", f"{m.start_date.isoformat()} to {m.end_date.isoformat()}"],
+        ["Destination", ", ".join(p for p in [m.destination_city, m.destination_country.name] if p)],
+        ["Filters", report.filters.describe()],
+        ["Report date", report.today],
+        [],
+        *[[label, value] for label, value in report.kpis()],
+        [],
+        ["Outcomes by kind", "Count", "Jobs", "Value", "Currency"],
+    ]
+    for line in report.outcome_lines:
+        if line.values:
+            for currency, total in line.values.items():
+                rows.append([line.label, line.count, line.jobs, total, currency])
+        else:
+            rows.append([line.label, line.count, line.jobs, None, ""])
+    rows += [[], ["Organisations represented, by kind", "Organisations", "Delegates"]]
+    rows += [[r["kind"], r["organisations"], r["delegates"]] for r in report.represented_by_kind]
+    rows += [[], ["Meetings held, by day", "Meetings"]]
+    rows += [[day, n] for day, n in report.meetings_by_day]
+    rows += [[], ["Meetings held, by event", "Meetings"]]
+    rows += [[c.label, c.value] for c in report.meetings_by_event]
+    rows += [[], ["Meetings, by status", "Meetings"]]
+    rows += [[c.label, c.value] for c in report.meetings_by_status]
+    rows += [[], ["Counterpart organisations, by country", "Organisations"]]
+    rows += [[c.label, c.value] for c in report.counterparts_by_country]
+    rows += [[], ["Counterpart organisations, by sector", "Organisations"]]
+    rows += [[c.label, c.value] for c in report.counterparts_by_sector]
+    rows += [[], ["Stand enquiries, by category", "Enquiries"]]
+    rows += [[c.label, c.value] for c in report.enquiries_by_category]
+    rows += [[], ["Quotes from delegates", "Attribution"]]
+    rows += [[q.quote, q.attribution] for q in report.quotes]
+    return Table("summary", "Summary", ["Figure", "Value"], iter(rows), len(rows))
+
+
+def report_tables(report: MissionReport) -> list[Table]:
+    """The sections of every export, in order: summary, meetings, follow-ups,
+    outcomes, organisations, delegates, events."""
+    m, f = report.mission, report.filters
+    return [
+        summary_table(report),
+        meeting_table(m, f),
+        followup_table(m, f, report.today),
+        outcome_table(m, f),
+        organisation_table(m, f),
+        delegate_table(m, f),
+        event_table(report),
+    ]
+
+
+def export_row_estimate(*, mission: Mission, filters: ReportFilters) -> int:
+    """Rows the detailed tables will hold: decides whether an export is built by a worker."""
+    return report_meetings(mission, filters).count() + report_followups(mission, filters).count()
