@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from .models import Delegate, Mission
+from .models import Delegate, Event, Mission
 
 
 def missions_visible_to(user) -> QuerySet[Mission]:
@@ -61,3 +61,14 @@ def navigation_role(user) -> str | None:
     if user.role == user.Role.ORGANISER or organises_any_mission(user):
         return "organiser"
     return "delegate"
+
+
+def get_event_for_user(user, pk, *, organise: bool = False) -> Event:
+    """The event with this id if the user may see its mission (and organise it, when asked)."""
+    try:
+        event = Event.objects.select_related("mission").get(pk=pk, mission__in=missions_visible_to(user))
+    except (Event.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such event.") from None
+    if organise and not can_organise(user, event.mission):
+        raise PermissionDenied("Only the mission's organisers can do this.")
+    return event

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import missions
+from .views import history, missions
 
 app_name = "events"
 
@@ -12,5 +12,9 @@ urlpatterns = [
     # Partnering meetings and stand enquiries
     #
     # Imports (delegates, partnering-platform meeting lists)
+    #
+    # History tabs
+    path("<int:pk>/history/", history.mission_history, name="mission-history"),
+    path("events/<int:pk>/history/", history.event_history, name="event-history"),
     #
 ]
