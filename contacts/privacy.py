@@ -78,12 +78,11 @@ def person_anonymise(*, person: Person, acting_user: User | None) -> Person:
         setattr(person, attname, value)
     person.do_not_contact = True
     person.erased_on = timezone.localdate()
-    person.consent_notes = ""
     person.modified_by = acting_user
     history_user_for(person, acting_user)
     person._change_reason = "Personal data erased on request"
     # Scrub every earlier version first, so that no history row keeps the old values.
-    Person.history.filter(id=person.pk).update(**values, consent_notes="")
+    Person.history.filter(id=person.pk).update(**values)
     person.save()
     if person.user_id:
         user = person.user

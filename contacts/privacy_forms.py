@@ -29,6 +29,7 @@ class ConsentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
 
 
 class EraseConfirmForm(forms.Form):
@@ -42,6 +43,7 @@ class EraseConfirmForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
 
 
 class PrivacyAwarePasswordResetForm(PasswordResetForm):

@@ -107,7 +107,7 @@ def person_erase(request, pk):
     if person.erased_on:
         messages.info(request, "This person's personal data has already been erased.")
         return redirect("followups:privacy-person", pk=person.pk)
-    form = EraseConfirmForm(request.POST or None)
+    form = EraseConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         privacy.person_erase(person=person, acting_user=request.user)
         messages.success(request, "Personal data erased. The records stay, anonymised, in the missions' figures.")
