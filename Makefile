@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/delegation_crm)
 TEST_BROKER_URL ?= $(or $(CELERY_BROKER_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: run test lint format bench-data bench clean
+.PHONY: run test lint format audit bench-data bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,7 @@ test: $(VENV)/.dev-deps
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) bash scripts/ensure-services.sh
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(MAKE) --no-print-directory audit
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(PY) manage.py makemigrations --check --dry-run --settings=delegation_crm.settings_test
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(PY) -m pytest $(PYTEST_ARGS); \
 	  status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$status
@@ -37,6 +38,12 @@ test: $(VENV)/.dev-deps
 lint: $(VENV)/.dev-deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# Supply chain: known vulnerabilities in the pinned dependencies (reports clearly, without
+# failing, when no vulnerability service is reachable), and bandit's static security checks.
+audit: $(VENV)/.dev-deps
+	$(PY) scripts/audit_dependencies.py requirements.txt
+	$(PY) -m bandit -q -r contacts events followups delegation_crm -ll
 
 format: $(VENV)/.dev-deps
 	$(PY) -m ruff check --fix .

@@ -115,7 +115,7 @@ class Organisation(TrackedModel):
     # Derived from the names by contacts.search for the typeahead; never edited by hand.
     search_key = models.TextField(blank=True, default="", editable=False)
     search_grams = models.TextField(blank=True, default="", editable=False)
-    history = HistoricalRecords(excluded_fields=["modified_at", "search_key", "search_grams"])
+    history = HistoricalRecords(excluded_fields=["modified_at", "search_key", "search_grams"], m2m_fields=[sectors])
 
     class Meta:
         ordering = ["name"]
@@ -177,6 +177,13 @@ class Person(TrackedModel):
     lawful_basis = models.CharField(max_length=32, choices=LawfulBasis.choices, blank=True)
     consent = models.CharField(max_length=16, choices=Consent.choices, default=Consent.UNKNOWN)
     consent_changed_on = models.DateField(null=True, blank=True)
+    consent_source = models.CharField(
+        max_length=200, blank=True, help_text="How consent was given or withdrawn, e.g. 'registration form, BioJapan'."
+    )
+    consent_notes = models.TextField(blank=True)
+    erased_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="Set when the person's personal data was erased on request."
+    )
     do_not_contact = models.BooleanField(default=False, help_text="Never email this person.")
     reminders_opt_out = models.BooleanField(default=False, help_text="Opted out of reminder emails.")
     merged_into = models.ForeignKey(
@@ -222,4 +229,9 @@ class Person(TrackedModel):
 
     @property
     def can_be_emailed(self) -> bool:
-        return bool(self.email) and not self.do_not_contact
+        """The one rule every email to a person obeys (invitations, password resets,
+        reminders): an address, not marked do-not-contact, not erased, and consent not
+        withdrawn where consent is the lawful basis for contacting them."""
+        if not self.email or self.do_not_contact or self.erased_on is not None:
+            return False
+        return not (self.lawful_basis == self.LawfulBasis.CONSENT and self.consent == self.Consent.WITHDRAWN)

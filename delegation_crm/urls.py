@@ -1,10 +1,19 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from contacts.privacy_forms import PrivacyAwarePasswordResetForm
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Before Django's own: password resets obey the person's do-not-contact rule.
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PrivacyAwarePasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("missions/", include("events.urls")),
     path("followups/", include("followups.urls")),

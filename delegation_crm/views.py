@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from events.access import navigation_role
 
@@ -11,3 +11,8 @@ def home(request):
     if navigation_role(request.user) in ("manager", "organiser"):
         return redirect("events:mission-list")
     return redirect("followups:my-followups")
+
+
+def csrf_failure(request, reason=""):
+    """A refused form post (usually an expired page or cookies turned off), in our layout."""
+    return render(request, "403_csrf.html", status=403)

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from .models import Delegate, Enquiry, ImportJob, Mission, PartneringMeeting
+from .models import Delegate, Enquiry, Event, ImportJob, Mission, PartneringMeeting
 
 
 def missions_visible_to(user) -> QuerySet[Mission]:
@@ -140,3 +140,14 @@ def get_import_job_for_user(user, pk):
         return jobs.get(pk=pk)
     except (ImportJob.DoesNotExist, ValueError, TypeError):
         raise Http404("No such import.") from None
+
+
+def get_event_for_user(user, pk, *, organise: bool = False) -> Event:
+    """The event with this id if the user may see its mission (and organise it, when asked)."""
+    try:
+        event = Event.objects.select_related("mission").get(pk=pk, mission__in=missions_visible_to(user))
+    except (Event.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such event.") from None
+    if organise and not can_organise(user, event.mission):
+        raise PermissionDenied("Only the mission's organisers can do this.")
+    return event

@@ -44,7 +44,9 @@ class Mission(TrackedModel):
         default=default_reminder_offsets,
         help_text="Days after the end date on which reminder emails go out, e.g. [1, 7, 30].",
     )
-    history = HistoricalRecords(excluded_fields=["modified_at"])
+    history = HistoricalRecords(
+        excluded_fields=["modified_at"], m2m_fields=[lead_organisations, partner_organisations, sectors]
+    )
 
     class Meta:
         ordering = ["-start_date", "title"]
@@ -117,7 +119,7 @@ class Event(TrackedModel):
     speakers = models.ManyToManyField(Person, blank=True, related_name="events_spoken_at")
     capacity = models.PositiveIntegerField(null=True, blank=True)
     attendance = models.PositiveIntegerField(null=True, blank=True, help_text="How many came.")
-    history = HistoricalRecords(excluded_fields=["modified_at"])
+    history = HistoricalRecords(excluded_fields=["modified_at"], m2m_fields=[co_hosts, sponsors, speakers])
 
     class Meta:
         ordering = ["starts_at"]
@@ -168,7 +170,9 @@ class PartneringMeeting(TrackedModel):
     # Optimistic concurrency: every edit says which version it started from and
     # bumps it; an edit based on an older version is refused, never silently applied.
     version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords(excluded_fields=["modified_at"])
+    history = HistoricalRecords(
+        excluded_fields=["modified_at"], m2m_fields=[delegates, counterpart_organisations, counterpart_people, sectors]
+    )
 
     class Meta:
         ordering = ["-starts_at"]

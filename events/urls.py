@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, missions
+from .views import history, imports, missions
 
 app_name = "events"
 
@@ -18,5 +18,9 @@ urlpatterns = [
     path("imports/<int:job_pk>/columns/", imports.import_mapping, name="import-mapping"),
     path("imports/<int:job_pk>/preview/", imports.import_preview, name="import-preview"),
     path("imports/<int:job_pk>/progress/", imports.import_progress, name="import-progress"),
+    #
+    # History tabs
+    path("<int:pk>/history/", history.mission_history, name="mission-history"),
+    path("events/<int:pk>/history/", history.event_history, name="event-history"),
     #
 ]

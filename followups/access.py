@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from contacts.models import User
+from contacts.models import Person, User
 from events.access import missions_organised_by
 
 from .models import FollowUp, Outcome, ReportExport
@@ -84,3 +84,18 @@ def get_report_export_for_user(user, pk) -> ReportExport:
         )
     except (ReportExport.DoesNotExist, ValueError, TypeError):
         raise Http404("No such export.") from None
+
+
+def get_person_for_manager(user, pk) -> Person:
+    """A person's privacy pages (consent, subject-access export, erasure) are for managers only."""
+    if not (user.is_authenticated and user.is_manager):
+        raise PermissionDenied("Only managers handle personal-data requests.")
+    try:
+        return Person.objects.select_related("organisation", "user").get(pk=pk)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such person.") from None
+
+
+def require_manager(user) -> None:
+    if not (user.is_authenticated and user.is_manager):
+        raise PermissionDenied("Only managers handle personal-data requests.")

@@ -77,7 +77,7 @@ class Outcome(TrackedModel):
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. GBP, JPY, USD.")
     jobs = models.PositiveIntegerField(null=True, blank=True, help_text="Jobs created or safeguarded.")
     achieved_on = models.DateField()
-    history = HistoricalRecords(excluded_fields=["modified_at"])
+    history = HistoricalRecords(excluded_fields=["modified_at"], m2m_fields=[organisations])
 
     class Meta:
         ordering = ["-achieved_on"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, calendar, mine, mission, outcomes, reminders, report
+from .views import actions, calendar, history, mine, mission, outcomes, privacy, reminders, report
 
 app_name = "followups"
 
@@ -33,5 +33,17 @@ urlpatterns = [
     path("report/<int:pk>/export/<str:fmt>/", report.mission_report_export, name="mission-report-export"),
     path("report/exports/<int:pk>/", report.report_export_status, name="report-export-status"),
     path("report/exports/<int:pk>/download/", report.report_export_download, name="report-export-download"),
+    #
+    # History tabs
+    path("<int:pk>/history/", history.followup_history, name="followup-history"),
+    path("outcomes/<int:pk>/history/", history.outcome_history, name="outcome-history"),
+    #
+    # Privacy: consent, subject-access export, erasure, retention review (managers)
+    path("privacy/people/", privacy.retention_review, name="privacy-retention"),
+    path("privacy/people/<int:pk>/", privacy.person_privacy, name="privacy-person"),
+    path("privacy/people/<int:pk>/consent/", privacy.person_consent, name="privacy-consent"),
+    path("privacy/people/<int:pk>/export.json", privacy.person_export_json, name="privacy-export-json"),
+    path("privacy/people/<int:pk>/export.csv", privacy.person_export_csv, name="privacy-export-csv"),
+    path("privacy/people/<int:pk>/erase/", privacy.person_erase, name="privacy-erase"),
     #
 ]

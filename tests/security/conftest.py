@@ -35,4 +35,23 @@ def world(world):
         kind="delegates", mission=a, uploaded_by=world.alice, original_name="d.csv", file_hash="0" * 64, status="done"
     )
     world.report_export = ReportExport.objects.create(mission=a, requested_by=world.alice, format="csv")
+    # Twins on mission B (erin attends, oliver organises): the matrix opens each URL with these ids
+    # too, expecting the personas' roles swapped. Name a twin <name>_b for every object above.
+    b = world.mission_b
+    world.organisation_b = OrganisationFactory(name="Fujifilm", name_native="富士フイルム", country="JP")
+    world.person_b = PersonFactory(organisation=world.organisation_b, family_name="Tanaka", given_name="Yui")
+    world.event_b = EventFactory(mission=b)
+    world.meeting_b = MeetingFactory(mission=b, event=world.event_b, logged_by=world.erin)
+    world.meeting_b.delegates.add(world.erin_delegate)
+    world.meeting_b.counterpart_organisations.add(world.organisation_b)
+    world.enquiry_b = EnquiryFactory(mission=b, event=world.event_b, organisation=world.organisation_b)
+    world.followup_b = FollowUpFactory(assignee=world.erin_delegate, meeting=world.meeting_b)
+    world.outcome_b = OutcomeFactory(mission=b, meeting=world.meeting_b)
+    world.other_organisation_b = OrganisationFactory(name="Fujifilm Holdings", country="JP")
+    world.other_person_b = PersonFactory(organisation=world.other_organisation_b, family_name="Tanaka", given_name="Yu")
+    world.reminder_b = ReminderEmailFactory(mission=b, recipient=world.erin_delegate.person, state="failed")
+    world.import_job_b = ImportJob.objects.create(
+        kind="delegates", mission=b, uploaded_by=world.oliver, original_name="d.csv", file_hash="1" * 64, status="done"
+    )
+    world.report_export_b = ReportExport.objects.create(mission=b, requested_by=world.oliver, format="csv")
     return world

@@ -137,6 +137,23 @@ RULES: dict[str, Rule] = {
     ),
     "followups:report-export-status": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.report_export.pk}),
     "followups:report-export-download": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.report_export.pk}),
+    # Security, privacy and history (issue 6): a record's history is visible to whoever sees the record;
+    # personal-data requests are for managers only.
+    "events:mission-history": Rule(ON_MISSION_A, kwargs=lambda w: {"pk": w.mission_a.pk}),
+    "events:event-history": Rule(ON_MISSION_A, kwargs=lambda w: {"pk": w.event.pk}),
+    "followups:followup-history": Rule({"dave", "alice", "mary"}, kwargs=lambda w: {"pk": w.followup.pk}),
+    "followups:outcome-history": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.outcome.pk}),
+    "followups:privacy-retention": Rule(MANAGERS),
+    "followups:privacy-person": Rule(MANAGERS, kwargs=lambda w: {"pk": w.person.pk}),
+    "followups:privacy-consent": Rule(
+        MANAGERS,
+        kwargs=lambda w: {"pk": w.person.pk},
+        method="post",
+        data=lambda w: {"consent": "given", "lawful_basis": "consent"},
+    ),
+    "followups:privacy-export-json": Rule(MANAGERS, kwargs=lambda w: {"pk": w.person.pk}),
+    "followups:privacy-export-csv": Rule(MANAGERS, kwargs=lambda w: {"pk": w.person.pk}),
+    "followups:privacy-erase": Rule(MANAGERS, kwargs=lambda w: {"pk": w.person.pk}),
 }
 
 
@@ -160,6 +177,22 @@ def test_rules_name_only_existing_urls():
     assert set(RULES) <= set(url_names()), sorted(set(RULES) - set(url_names()))
 
 
+def _refusal(name, persona, response, allowed) -> str | None:
+    """Why this response breaks the rule, or None when it keeps it."""
+    signed_in_redirect = response.status_code == 302 and "/accounts/login/" in response.get("Location", "")
+    if response.status_code >= 500:
+        return f"{persona} got a server error on {name}"
+    if persona in allowed:
+        if response.status_code in (403, 404) or signed_in_redirect:
+            return f"{persona} should reach {name}, got {response.status_code}"
+    elif persona == "anonymous":
+        if not (signed_in_redirect or response.status_code in (403, 404)):
+            return f"anonymous reached {name}: {response.status_code}"
+    elif response.status_code not in (403, 404):
+        return f"{persona} reached {name}: {response.status_code}"
+    return None
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(RULES))
 def test_access(client, world, name, persona):
@@ -168,14 +201,120 @@ def test_access(client, world, name, persona):
     if persona != "anonymous":
         assert client.login(username=persona, password=PASSWORD)
     response = getattr(client, rule.method)(url, rule.data(world))
-    signed_in_redirect = response.status_code == 302 and "/accounts/login/" in response.get("Location", "")
-    if persona in rule.allowed:
-        assert response.status_code not in (403, 404) and not signed_in_redirect, (
-            f"{persona} should reach {name}, got {response.status_code}"
-        )
-    elif persona == "anonymous":
-        assert signed_in_redirect or response.status_code in (403, 404), (
-            f"anonymous reached {name}: {response.status_code}"
-        )
-    else:
-        assert response.status_code in (403, 404), f"{persona} reached {name}: {response.status_code}"
+    problem = _refusal(name, persona, response, rule.allowed)
+    assert problem is None, problem
+
+
+# Mission B seen from mission A's side: the same rule, opened with B's objects, must let the
+# personas in the mirrored roles through (erin instead of dave, oliver instead of alice) and
+# refuse the others, so that an id of the other mission never opens a page.
+SWAPPED = {
+    "anonymous": "anonymous",
+    "dave": "erin",
+    "erin": "dave",
+    "alice": "oliver",
+    "oliver": "alice",
+    "mary": "mary",
+}
+SWAPPED_OBJECTS = {
+    "mission_a": "mission_b",
+    "mission_b": "mission_a",
+    "alice": "oliver",
+    "oliver": "alice",
+    "dave": "erin",
+    "erin": "dave",
+    "dave_delegate": "erin_delegate",
+    "erin_delegate": "dave_delegate",
+    "mary": "mary",
+    "nobody": "nobody",
+}
+
+
+class MissionBWorld:
+    """The world as seen from mission B: world.event is B's event (world.event_b), and so on."""
+
+    def __init__(self, world):
+        self._world = world
+
+    def __getattr__(self, name):
+        twin = SWAPPED_OBJECTS.get(name, f"{name}_b")
+        if not hasattr(self._world, twin):
+            raise AttributeError(
+                f"world.{name} has no mission-B twin: add world.{name}_b in tests/security/conftest.py"
+            )
+        return getattr(self._world, twin)
+
+
+def _open_as_each_persona(client, name, rule, url, data, allowed) -> list[str]:
+    problems = []
+    for persona in PERSONAS:
+        client.logout()
+        if persona != "anonymous":
+            assert client.login(username=persona, password=PASSWORD)
+        response = getattr(client, rule.method)(url, data)
+        problem = _refusal(name, persona, response, allowed)
+        if problem:
+            problems.append(f"{problem} ({url})")
+    return problems
+
+
+class _AnyWorld:
+    """Stands in for the world at collection time, to see which URLs name an object (any attribute is 1)."""
+
+    def __getattr__(self, name):
+        return self
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+    def __int__(self):
+        return 1
+
+
+def _sample_kwargs(rule) -> dict:
+    try:
+        kwargs = rule.kwargs(_AnyWorld())
+    except Exception:  # a rule too clever for the stand-in: assume it names an object by id
+        return {"pk": 1}
+    return {key: 1 if isinstance(value, _AnyWorld) else value for key, value in kwargs.items()}
+
+
+def _is_object_id(key, value) -> bool:
+    return isinstance(value, int) and (key in ("pk", "id") or key.endswith(("_pk", "_id")))
+
+
+WITH_OBJECTS = sorted(name for name, rule in RULES.items() if _sample_kwargs(rule))
+WITH_IDS = sorted(
+    name for name, rule in RULES.items() if any(_is_object_id(k, v) for k, v in _sample_kwargs(rule).items())
+)
+
+
+@pytest.mark.parametrize("name", WITH_OBJECTS)
+def test_access_to_the_other_missions_objects(client, world, name):
+    rule = RULES[name]
+    mirror = MissionBWorld(world)
+    kwargs = rule.kwargs(mirror)
+    url = reverse(name, kwargs=kwargs)
+    allowed = {SWAPPED[persona] for persona in rule.allowed}
+    problems = _open_as_each_persona(client, name, rule, url, rule.data(mirror), allowed)
+    assert not problems, "\n".join(problems)
+
+
+MISSING_ID = 2_147_483_000
+
+
+@pytest.mark.parametrize("name", WITH_IDS)
+def test_missing_ids_are_not_found(client, world, name):
+    """Every id in the URL replaced by one that does not exist: a 404 for those allowed
+    (never a server error), a refusal for the others."""
+    rule = RULES[name]
+    kwargs = rule.kwargs(world)
+    for key, value in kwargs.items():
+        if not _is_object_id(key, value):
+            continue
+        url = reverse(name, kwargs={**kwargs, key: MISSING_ID})
+        problems = _open_as_each_persona(client, name, rule, url, rule.data(world), allowed=set())
+        assert not problems, "\n".join(problems)
+        assert client.login(username="mary", password=PASSWORD)
+        response = getattr(client, rule.method)(url, rule.data(world))
+        assert response.status_code == 404, f"{name} with a missing {key}: {response.status_code}, not 404"
