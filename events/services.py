@@ -345,7 +345,7 @@ class _ImportWriter:
             lambda v: contacts_services.organisation_create(
                 name=v["name"],
                 name_native=v.get("name_native", ""),
-                kind=v.get("kind", ""),
+                kind=v.get("kind") or Organisation.Kind.COMPANY,
                 country=v.get("country", ""),
                 city=v.get("city", ""),
                 website=v.get("website", ""),
@@ -359,7 +359,7 @@ class _ImportWriter:
                 family_name=v["family_name"],
                 given_name=v.get("given_name", ""),
                 name_native=v.get("name_native", ""),
-                name_order=v.get("name_order", ""),
+                name_order=v.get("name_order") or Person.NameOrder.GIVEN_FIRST,
                 honorific=v.get("honorific", ""),
                 job_title=v.get("job_title", ""),
                 email=v.get("email", ""),
