@@ -1,25 +1,55 @@
 """Reads for missions, events and meetings: one base queryset per model so
 every page loads related rows the same way."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from .access import missions_visible_to
-from .models import Delegate, Event, Mission
+from .models import Delegate, Event, Mission, PartneringMeeting
 
 
-def mission_list(*, user) -> QuerySet[Mission]:
+def _count(queryset) -> Subquery:
+    """A correlated COUNT(*) subquery: counting several relations with joins would
+    multiply rows (delegates × meetings) and slow down as missions grow."""
+    return Coalesce(
+        Subquery(queryset.order_by().values("mission").annotate(n=Count("pk")).values("n")[:1]),
+        Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def mission_list(*, user, status: str | None = None, year: int | None = None) -> QuerySet[Mission]:
+    missions = missions_visible_to(user)
+    if status:
+        missions = missions.filter(status=status)
+    if year:
+        missions = missions.filter(start_date__year=year)
+    if user.is_authenticated:
+        i_organise = Exists(
+            Delegate.objects.filter(mission=OuterRef("pk"), person__user=user, role__in=Delegate.ORGANISING_ROLES)
+        )
+    else:
+        i_organise = Value(False)
     return (
-        missions_visible_to(user)
-        .prefetch_related("lead_organisations")
+        missions.prefetch_related("lead_organisations")
         .annotate(
-            delegate_count=Count("delegates", distinct=True),
-            meeting_count=Count("meetings", filter=Q(meetings__status="held"), distinct=True),
+            delegate_count=_count(Delegate.objects.filter(mission=OuterRef("pk"))),
+            meeting_count=_count(
+                PartneringMeeting.objects.filter(mission=OuterRef("pk"), status=PartneringMeeting.Status.HELD)
+            ),
+            event_count=_count(Event.objects.filter(mission=OuterRef("pk"))),
+            i_organise=i_organise,
         )
         .order_by("-start_date", "title")
     )
+
+
+def mission_years(*, user) -> list[int]:
+    """The years in which the user's missions start, newest first, for the year filter."""
+    return [d.year for d in missions_visible_to(user).dates("start_date", "year", order="DESC")]
 
 
 def event_list(*, mission: Mission) -> QuerySet[Event]:
@@ -34,7 +64,35 @@ def agenda_by_day(*, mission: Mission) -> list[tuple[date, list[Event]]]:
     return sorted(days.items())
 
 
+def event_detail(*, event: Event) -> Event:
+    """The event with everything its page shows, in a fixed number of queries."""
+    return (
+        Event.objects.select_related("mission")
+        .prefetch_related("co_hosts", "sponsors", "speakers__organisation")
+        .get(pk=event.pk)
+    )
+
+
 def delegate_list(*, mission: Mission) -> QuerySet[Delegate]:
     return mission.delegates.select_related("person__organisation", "person__user").order_by(
         "person__family_name", "person__given_name"
     )
+
+
+def roster(*, mission: Mission) -> QuerySet[Delegate]:
+    """The delegates with what would stop their removal (meetings, follow-ups), for the roster page."""
+    return delegate_list(mission=mission).annotate(
+        # by name only: follow-ups live in the followups app, which events must not import
+        meeting_count=Count("meetings", distinct=True),
+        followup_count=Count("followups", distinct=True),
+    )
+
+
+def role_summary(delegates) -> list[tuple[str, int]]:
+    """How many delegates hold each role, in the order roles are listed, e.g. [("Organiser", 2), …]."""
+    counts = Counter(d.role for d in delegates)
+    return [(label, counts[value]) for value, label in Delegate.Role.choices if counts[value]]
+
+
+def organiser_count(*, mission: Mission) -> int:
+    return mission.delegates.filter(role__in=Delegate.ORGANISING_ROLES).count()

@@ -32,6 +32,7 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "events:invite-accept",  # the invitation link: its token is the key; tested in tests/missions/
 }
 
 
@@ -50,6 +51,18 @@ RULES: dict[str, Rule] = {
     "events:mission-list": Rule(EVERYONE_SIGNED_IN),
     "events:mission-detail": Rule(ON_MISSION_A, kwargs=lambda w: {"pk": w.mission_a.pk}),
     "followups:my-followups": Rule(EVERYONE_SIGNED_IN),
+    # Missions, events and delegate rosters
+    "events:mission-create": Rule({"alice", "oliver", "mary"}),
+    "events:mission-edit": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk}),
+    "events:event-create": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk}),
+    "events:event-detail": Rule(ON_MISSION_A, kwargs=lambda w: {"pk": w.event.pk}),
+    "events:event-edit": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.event.pk}),
+    "events:delegate-list": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk}),
+    "events:delegate-add": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk}),
+    "events:delegate-role": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.dave_delegate.pk}),
+    "events:delegate-remove": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.dave_delegate.pk}),
+    "events:delegate-link-user": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.dave_delegate.pk}),
+    "events:delegate-invite": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.dave_delegate.pk}),
 }
 
 
