@@ -4,6 +4,7 @@ import zoneinfo
 from datetime import UTC, datetime, timedelta
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
@@ -128,6 +129,18 @@ class MissionForm(forms.ModelForm):
         self.fields["sectors"].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "title",
+            Row(Column("direction", css_class="col-sm-6"), Column("status", css_class="col-sm-6")),
+            Row(Column("destination_country", css_class="col-sm-6"), Column("destination_city", css_class="col-sm-6")),
+            Row(Column("start_date", css_class="col-sm-6"), Column("end_date", css_class="col-sm-6")),
+            "time_zone",
+            "lead_organisations",
+            "partner_organisations",
+            "sectors",
+            "programme",
+            "reminder_offsets",
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -243,6 +256,17 @@ class EventForm(forms.ModelForm):
         self.fields["time_zone"].choices = TIME_ZONE_CHOICES
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("title", css_class="col-sm-8"), Column("kind", css_class="col-sm-4")),
+            "time_zone",
+            Row(Column("starts_local", css_class="col-sm-6"), Column("ends_local", css_class="col-sm-6")),
+            Row(Column("venue", css_class="col-sm-6"), Column("city", css_class="col-sm-6")),
+            "co_hosts",
+            "sponsors",
+            "speakers",
+            Row(Column("capacity", css_class="col-sm-6"), Column("attendance", css_class="col-sm-6")),
+            "description",
+        )
         self.warnings: list[str] = []
 
     def clean(self):

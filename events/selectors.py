@@ -88,10 +88,19 @@ def roster(*, mission: Mission) -> QuerySet[Delegate]:
     )
 
 
+ROLE_PLURALS = {
+    Delegate.Role.LEAD: ("mission lead", "mission leads"),
+    Delegate.Role.ORGANISER: ("organiser", "organisers"),
+    Delegate.Role.DELEGATE: ("delegate", "delegates"),
+    Delegate.Role.SPEAKER: ("speaker", "speakers"),
+    Delegate.Role.INTERPRETER: ("interpreter", "interpreters"),
+}
+
+
 def role_summary(delegates) -> list[tuple[str, int]]:
-    """How many delegates hold each role, in the order roles are listed, e.g. [("Organiser", 2), …]."""
+    """How many delegates hold each role, in the order roles are listed, e.g. [("organisers", 2), …]."""
     counts = Counter(d.role for d in delegates)
-    return [(label, counts[value]) for value, label in Delegate.Role.choices if counts[value]]
+    return [(ROLE_PLURALS[value][counts[value] != 1], counts[value]) for value in Delegate.Role.values if counts[value]]
 
 
 def organiser_count(*, mission: Mission) -> int:

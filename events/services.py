@@ -314,7 +314,7 @@ def delegate_removal_blockers(delegate: Delegate) -> list[str]:
 def delegate_remove(*, delegate: Delegate, removed_by: User) -> None:
     """Take a person off a mission. Refused while meetings or follow-ups name them: those
     records would lose who did the work (follow-ups PROTECT their assignee)."""
-    delegate = Delegate.objects.select_for_update().select_related("mission", "person").get(pk=delegate.pk)
+    delegate = Delegate.objects.select_for_update(of=("self",)).select_related("mission", "person").get(pk=delegate.pk)
     blockers = delegate_removal_blockers(delegate)
     if blockers:
         raise ValidationError(
@@ -390,7 +390,7 @@ def delegate_invite(*, delegate: Delegate, invited_by: User, email: str = "") ->
     account is committed; if sending fails the account stays and the invite can be resent.
     """
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("user").get(pk=delegate.person_id)
+        person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=delegate.person_id)
         if person.do_not_contact:
             raise ValidationError(
                 "%(name)s is marked “do not contact”: we never email them.",

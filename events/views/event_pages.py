@@ -27,7 +27,7 @@ def _warn(request, form):
 @login_required
 def event_create(request, pk):
     mission = get_mission_for_user(request.user, pk, organise=True)
-    form = EventForm(request.POST or None, mission=mission)
+    form = EventForm(request.POST if request.method == "POST" else None, mission=mission)
     if request.method == "POST" and form.is_valid():
         event = services.event_create(mission=mission, created_by=request.user, **form.service_kwargs())
         messages.success(request, f"Event “{event.title}” added to the agenda.")
@@ -39,7 +39,7 @@ def event_create(request, pk):
 @login_required
 def event_edit(request, pk):
     event = get_event_for_user(request.user, pk, organise=True)
-    form = EventForm(request.POST or None, instance=event, mission=event.mission)
+    form = EventForm(request.POST if request.method == "POST" else None, instance=event, mission=event.mission)
     if request.method == "POST" and form.is_valid():
         services.event_update(event=event, modified_by=request.user, **form.service_kwargs())
         messages.success(request, "Event saved.")

@@ -35,7 +35,7 @@ def mission_list(request):
 def mission_create(request):
     if not can_create_mission(request.user):
         raise PermissionDenied("Only managers and organisers can create missions.")
-    form = MissionForm(request.POST or None)
+    form = MissionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         mission = services.mission_create(created_by=request.user, **form.cleaned_data)
         messages.success(request, f"Mission “{mission.title}” created. Add its events and delegates next.")
@@ -46,7 +46,7 @@ def mission_create(request):
 @login_required
 def mission_edit(request, pk):
     mission = get_mission_for_user(request.user, pk, organise=True)
-    form = MissionForm(request.POST or None, instance=mission)
+    form = MissionForm(request.POST if request.method == "POST" else None, instance=mission)
     if request.method == "POST" and form.is_valid():
         services.mission_update(mission=mission, modified_by=request.user, **form.cleaned_data)
         messages.success(request, "Mission saved.")

@@ -38,7 +38,7 @@ def delegate_list(request, pk):
 @login_required
 def delegate_add(request, pk):
     mission = get_mission_for_user(request.user, pk, organise=True)
-    form = DelegateAddForm(request.POST or None, mission=mission)
+    form = DelegateAddForm(request.POST if request.method == "POST" else None, mission=mission)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -70,7 +70,7 @@ def delegate_add(request, pk):
 @login_required
 def delegate_role(request, pk):
     delegate = get_delegate_for_user(request.user, pk)
-    form = DelegateRoleForm(request.POST or None, instance=delegate)
+    form = DelegateRoleForm(request.POST if request.method == "POST" else None, instance=delegate)
     if request.method == "POST" and form.is_valid():
         try:
             services.delegate_change_role(delegate=delegate, role=form.cleaned_data["role"], modified_by=request.user)
@@ -111,7 +111,9 @@ def delegate_link_user(request, pk):
     delegate = get_delegate_for_user(request.user, pk)
     person = delegate.person
     linkable = services.users_linkable_to(person)
-    form = LinkUserForm(request.POST or None, queryset=linkable, initial={"user": person.user})
+    form = LinkUserForm(
+        request.POST if request.method == "POST" else None, queryset=linkable, initial={"user": person.user}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.delegate_link_user(delegate=delegate, user=form.cleaned_data["user"], modified_by=request.user)
@@ -129,7 +131,7 @@ def delegate_link_user(request, pk):
 def delegate_invite(request, pk):
     delegate = get_delegate_for_user(request.user, pk)
     person = delegate.person
-    form = InviteForm(request.POST or None, person=person)
+    form = InviteForm(request.POST if request.method == "POST" else None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.delegate_invite(
