@@ -32,6 +32,7 @@ def test_organiser_adds_an_event_and_a_delegate(page, world):
     cohosts = page.locator("#id_co_hosts-ts-control")
     cohosts.fill("link")
     page.locator(".ts-dropdown .option", has_text="LINK-J").click()
+    cohosts.press("Escape")  # a multiple select stays open for more choices
     page.get_by_role("button", name="Add event").click()
 
     # ending before it starts is refused, and nothing typed is lost
@@ -56,6 +57,9 @@ def test_organiser_adds_an_event_and_a_delegate(page, world):
     person = page.locator("#id_person-ts-control")
     person.fill("Ces")
     page.locator(".ts-dropdown .option", has_text="Oscar Ces").click()
+    assert page.locator("#id_person").input_value() == str(Person.objects.get(family_name="Ces").pk)
+    if page.locator("#id_person-ts-dropdown").is_visible():
+        page.keyboard.press("Escape")
     page.get_by_label("Role").select_option(label="Speaker")
     page.get_by_role("button", name="Add to the mission", exact=True).click()
 

@@ -308,3 +308,53 @@ def test_password_is_never_in_the_email(world, as_user):
     delegate = DelegateFactory(mission=world.mission_a, person__user=None)
     as_user(world.alice).post(reverse("events:delegate-invite", args=[delegate.pk]))
     assert PASSWORD not in mail.outbox[0].body
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_invitation_through_a_real_smtp_server(as_user, world, settings):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received = []
+
+    class Collect(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    port = _free_port()
+    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+        delegate = DelegateFactory(mission=world.mission_a, person__user=None, person__email="ken.mori@example.org")
+        response = as_user(world.alice).post(reverse("events:delegate-invite", args=[delegate.pk]))
+        assert response.status_code == 302
+    finally:
+        controller.stop()
+    assert len(received) == 1
+    assert received[0]["To"] == "ken.mori@example.org"
+    assert "/missions/welcome/" in received[0].get_payload(decode=True).decode()
+
+
+def test_an_smtp_failure_is_shown_and_the_invitation_can_be_resent(as_user, world, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", _free_port(), 2  # nobody listens
+    delegate = DelegateFactory(mission=world.mission_a, person__user=None)
+    url = reverse("events:delegate-invite", args=[delegate.pk])
+    response = as_user(world.alice).post(url)
+    assert response.status_code == 200
+    assert "could not be sent just now" in response.content.decode()
+    delegate.person.refresh_from_db()
+    assert delegate.person.user is not None  # the account is kept, so sending again reuses it
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert as_user(world.alice).post(url).status_code == 302
+    assert len(mail.outbox) == 1
+    assert User.objects.filter(person=delegate.person).count() == 1
