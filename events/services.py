@@ -13,7 +13,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -328,7 +328,16 @@ def delegate_remove(*, delegate: Delegate, removed_by: User) -> None:
             code="last_organiser",
             params={"name": delegate.person.full_name},
         )
-    delegate.delete()
+    try:
+        with transaction.atomic():
+            delegate.delete()
+    except ProtectedError:
+        # a follow-up assigned to them in the meantime: same answer as above
+        raise ValidationError(
+            "%(name)s cannot be removed: they were just assigned a follow-up. Reassign it first.",
+            code="delegate_in_use",
+            params={"name": delegate.person.full_name},
+        ) from None
 
 
 @transaction.atomic
