@@ -11,6 +11,9 @@
       new TomSelect(select, {
         plugins: multiple ? ["remove_button"] : [],
         maxOptions: 200,
+        // The options are all in the page: filter at once. With the default delay a
+        // choice made quickly after typing is followed by the list opening again.
+        refreshThrottle: 0,
         allowEmptyOption: !multiple,
         hideSelected: multiple,
         closeAfterSelect: !multiple,
