@@ -142,12 +142,41 @@ def get_import_job_for_user(user, pk):
         raise Http404("No such import.") from None
 
 
+# Missions, events and rosters
+
+
+def can_create_mission(user) -> bool:
+    """Managers and organisers start missions; a delegate cannot."""
+    if not user.is_authenticated:
+        return False
+    return user.is_manager or user.role == user.Role.ORGANISER or organises_any_mission(user)
+
+
 def get_event_for_user(user, pk, *, organise: bool = False) -> Event:
-    """The event with this id if the user may see its mission (and organise it, when asked)."""
+    """The event with this id if its mission is visible to the user (and organised by them, when asked)."""
     try:
-        event = Event.objects.select_related("mission").get(pk=pk, mission__in=missions_visible_to(user))
+        event = Event.objects.filter(mission__in=missions_visible_to(user)).select_related("mission").get(pk=pk)
     except (Event.DoesNotExist, ValueError, TypeError):
         raise Http404("No such event.") from None
     if organise and not can_organise(user, event.mission):
-        raise PermissionDenied("Only the mission's organisers can do this.")
+        raise PermissionDenied("Only the mission's organisers can change its events.")
     return event
+
+
+def get_delegate_for_user(user, pk) -> Delegate:
+    """A delegate row, for managing the roster: only the mission's organisers (and managers) may.
+
+    Delegates of the same mission may see the roster summary but not manage it, so a
+    delegate on the mission gets a 403; anyone else a 404.
+    """
+    try:
+        delegate = (
+            Delegate.objects.filter(mission__in=missions_visible_to(user))
+            .select_related("mission", "person__organisation", "person__user")
+            .get(pk=pk)
+        )
+    except (Delegate.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such delegate.") from None
+    if not can_organise(user, delegate.mission):
+        raise PermissionDenied("Only the mission's organisers can manage its delegates.")
+    return delegate

@@ -1,10 +1,10 @@
 """Reads for missions, events and meetings: one base queryset per model so
 every page loads related rows the same way."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from contacts.models import Person
@@ -13,23 +13,45 @@ from .access import missions_visible_to
 from .models import Delegate, Enquiry, Event, Mission, PartneringMeeting
 
 
-def _count_per_mission(queryset) -> Coalesce:
-    """A correlated COUNT per mission row: cheap with the (mission, …) indexes,
-    where joining and counting DISTINCT would multiply every meeting by every delegate."""
-    counted = queryset.filter(mission=OuterRef("pk")).order_by().values("mission").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def _count(queryset) -> Subquery:
+    """A correlated COUNT(*) subquery: counting several relations with joins would
+    multiply rows (delegates × meetings) and slow down as missions grow."""
+    return Coalesce(
+        Subquery(queryset.order_by().values("mission").annotate(n=Count("pk")).values("n")[:1]),
+        Value(0),
+        output_field=IntegerField(),
+    )
 
 
-def mission_list(*, user) -> QuerySet[Mission]:
+def mission_list(*, user, status: str | None = None, year: int | None = None) -> QuerySet[Mission]:
+    missions = missions_visible_to(user)
+    if status:
+        missions = missions.filter(status=status)
+    if year:
+        missions = missions.filter(start_date__year=year)
+    if user.is_authenticated:
+        i_organise = Exists(
+            Delegate.objects.filter(mission=OuterRef("pk"), person__user=user, role__in=Delegate.ORGANISING_ROLES)
+        )
+    else:
+        i_organise = Value(False)
     return (
-        missions_visible_to(user)
-        .prefetch_related("lead_organisations")
+        missions.prefetch_related("lead_organisations")
         .annotate(
-            delegate_count=_count_per_mission(Delegate.objects.all()),
-            meeting_count=_count_per_mission(PartneringMeeting.objects.filter(status=PartneringMeeting.Status.HELD)),
+            delegate_count=_count(Delegate.objects.filter(mission=OuterRef("pk"))),
+            meeting_count=_count(
+                PartneringMeeting.objects.filter(mission=OuterRef("pk"), status=PartneringMeeting.Status.HELD)
+            ),
+            event_count=_count(Event.objects.filter(mission=OuterRef("pk"))),
+            i_organise=i_organise,
         )
         .order_by("-start_date", "title")
     )
+
+
+def mission_years(*, user) -> list[int]:
+    """The years in which the user's missions start, newest first, for the year filter."""
+    return [d.year for d in missions_visible_to(user).dates("start_date", "year", order="DESC")]
 
 
 def event_list(*, mission: Mission) -> QuerySet[Event]:
@@ -42,6 +64,15 @@ def agenda_by_day(*, mission: Mission) -> list[tuple[date, list[Event]]]:
     for event in event_list(mission=mission):
         days[event.starts_at.astimezone(event.tz).date()].append(event)
     return sorted(days.items())
+
+
+def event_detail(*, event: Event) -> Event:
+    """The event with everything its page shows, in a fixed number of queries."""
+    return (
+        Event.objects.select_related("mission")
+        .prefetch_related("co_hosts", "sponsors", "speakers__organisation")
+        .get(pk=event.pk)
+    )
 
 
 def delegate_list(*, mission: Mission) -> QuerySet[Delegate]:
@@ -70,3 +101,31 @@ def enquiry_list(*, mission: Mission) -> QuerySet[Enquiry]:
     return mission.enquiries.select_related("event", "organisation", "person", "assigned_to__person").order_by(
         "-asked_at", "-pk"
     )
+
+
+def roster(*, mission: Mission) -> QuerySet[Delegate]:
+    """The delegates with what would stop their removal (meetings, follow-ups), for the roster page."""
+    return delegate_list(mission=mission).annotate(
+        # by name only: follow-ups live in the followups app, which events must not import
+        meeting_count=Count("meetings", distinct=True),
+        followup_count=Count("followups", distinct=True),
+    )
+
+
+ROLE_PLURALS = {
+    Delegate.Role.LEAD: ("mission lead", "mission leads"),
+    Delegate.Role.ORGANISER: ("organiser", "organisers"),
+    Delegate.Role.DELEGATE: ("delegate", "delegates"),
+    Delegate.Role.SPEAKER: ("speaker", "speakers"),
+    Delegate.Role.INTERPRETER: ("interpreter", "interpreters"),
+}
+
+
+def role_summary(delegates) -> list[tuple[str, int]]:
+    """How many delegates hold each role, in the order roles are listed, e.g. [("organisers", 2), …]."""
+    counts = Counter(d.role for d in delegates)
+    return [(ROLE_PLURALS[value][counts[value] != 1], counts[value]) for value in Delegate.Role.values if counts[value]]
+
+
+def organiser_count(*, mission: Mission) -> int:
+    return mission.delegates.filter(role__in=Delegate.ORGANISING_ROLES).count()

@@ -1,13 +1,25 @@
 from django.urls import path
 
-from .views import history, imports, missions
+from .views import event_pages, history, imports, missions, roster
 
 app_name = "events"
 
 urlpatterns = [
     # Missions, events and delegate rosters
     path("", missions.mission_list, name="mission-list"),
+    path("new/", missions.mission_create, name="mission-create"),
     path("<int:pk>/", missions.mission_detail, name="mission-detail"),
+    path("<int:pk>/edit/", missions.mission_edit, name="mission-edit"),
+    path("<int:pk>/events/new/", event_pages.event_create, name="event-create"),
+    path("events/<int:pk>/", event_pages.event_detail, name="event-detail"),
+    path("events/<int:pk>/edit/", event_pages.event_edit, name="event-edit"),
+    path("<int:pk>/delegates/", roster.delegate_list, name="delegate-list"),
+    path("<int:pk>/delegates/add/", roster.delegate_add, name="delegate-add"),
+    path("delegates/<int:pk>/role/", roster.delegate_role, name="delegate-role"),
+    path("delegates/<int:pk>/remove/", roster.delegate_remove, name="delegate-remove"),
+    path("delegates/<int:pk>/account/", roster.delegate_link_user, name="delegate-link-user"),
+    path("delegates/<int:pk>/invite/", roster.delegate_invite, name="delegate-invite"),
+    path("welcome/<uidb64>/<token>/", roster.invite_accept, name="invite-accept"),
     #
     # Partnering meetings and stand enquiries
     #

@@ -37,6 +37,7 @@ PUBLIC = {
     # Reminder emails: the opt-out link carries a signed token instead of a login;
     # tests/reminders/test_reminder_pages.py checks it works once and cannot be forged.
     "followups:reminders-opt-out",
+    "events:invite-accept",  # the invitation link: its token is the key; tested in tests/missions/
 }
 
 
@@ -154,6 +155,18 @@ RULES: dict[str, Rule] = {
     "followups:privacy-export-json": Rule(MANAGERS, kwargs=lambda w: {"pk": w.person.pk}),
     "followups:privacy-export-csv": Rule(MANAGERS, kwargs=lambda w: {"pk": w.person.pk}),
     "followups:privacy-erase": Rule(MANAGERS, kwargs=lambda w: {"pk": w.person.pk}),
+    # Missions, events and delegate rosters
+    "events:mission-create": Rule({"alice", "oliver", "mary"}),
+    "events:mission-edit": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk}),
+    "events:event-create": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk}),
+    "events:event-detail": Rule(ON_MISSION_A, kwargs=lambda w: {"pk": w.event.pk}),
+    "events:event-edit": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.event.pk}),
+    "events:delegate-list": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk}),
+    "events:delegate-add": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk}),
+    "events:delegate-role": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.dave_delegate.pk}),
+    "events:delegate-remove": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.dave_delegate.pk}),
+    "events:delegate-link-user": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.dave_delegate.pk}),
+    "events:delegate-invite": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.dave_delegate.pk}),
 }
 
 
