@@ -82,7 +82,8 @@ def person_anonymise(*, person: Person, acting_user: User | None) -> Person:
     history_user_for(person, acting_user)
     person._change_reason = "Personal data erased on request"
     # Scrub every earlier version first, so that no history row keeps the old values.
-    Person.history.filter(id=person.pk).update(**values)
+    historical = {f.attname for f in Person.history.model._meta.concrete_fields}
+    Person.history.filter(id=person.pk).update(**{k: v for k, v in values.items() if k in historical})
     person.save()
     if person.user_id:
         user = person.user

@@ -257,7 +257,7 @@ class _Progress:
             self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
         table = ImportJob._meta.db_table
         with self.connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET processed_rows = %s WHERE id = %s", [processed, self.job_id])  # noqa: S608
+            cursor.execute(f"UPDATE {table} SET processed_rows = %s WHERE id = %s", [processed, self.job_id])  # noqa: S608  # nosec B608: the table name comes from the model, values are parameters
 
     def __exit__(self, *exc):
         if self.connection is not None:

@@ -26,7 +26,7 @@ from events.access import (
     missions_visible_to,
 )
 from events.meeting_filters import MeetingFilter
-from events.models import Mission
+from events.models import Mission, PartneringMeeting
 from events.services import MeetingEditConflict
 
 from .. import services
@@ -130,6 +130,15 @@ def meeting_log(request):
     )
 
 
+# The meeting's own fields; many-to-many changes are not diffed here, because diffing
+# them costs queries per history row (they show as "counterparts, delegates or sectors").
+_PLAIN_FIELDS = [
+    f.name
+    for f in PartneringMeeting._meta.concrete_fields
+    if f.name not in ("id", "version", "modified_by", "created_by", "created_at", "modified_at")
+]
+
+
 def _conflict_changes(meeting, expected_version):
     """What the other save changed, field by field, from the version this edit started from."""
     records = list(meeting.history.select_related("history_user").order_by("-history_date", "-history_id")[:50])
@@ -137,7 +146,7 @@ def _conflict_changes(meeting, expected_version):
     base = next((r for r in records if r.version == expected_version), None)
     changes = []
     if latest and base and latest.pk != base.pk:
-        delta = latest.diff_against(base, excluded_fields=["version", "modified_by", "created_by", "created_at"])
+        delta = latest.diff_against(base, included_fields=_PLAIN_FIELDS)
         for change in delta.changes:
             label = meeting._meta.get_field(change.field).verbose_name
             changes.append((label.capitalize(), change.old, change.new))
@@ -239,7 +248,7 @@ def meeting_detail(request, pk):
     for record in history:
         changed = []
         if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=["version", "modified_by", "created_by"])
+            delta = record.diff_against(previous, included_fields=_PLAIN_FIELDS)
             changed = [meeting._meta.get_field(c.field).verbose_name for c in delta.changes]
         trail.append((record, changed))
         previous = record

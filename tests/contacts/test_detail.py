@@ -92,7 +92,7 @@ def test_huge_and_unknown_ids_are_not_found(as_user, world):
 
 
 ORGANISATION_DETAIL_QUERIES = 18  # includes the follow-ups (notes, counterpart people) of the activity panel
-PERSON_DETAIL_QUERIES = 14
+PERSON_DETAIL_QUERIES = 16  # includes the follow-ups (notes, counterpart people) of the activity panel
 
 
 def _more_activity(world, directory, n=5):
