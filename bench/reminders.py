@@ -14,6 +14,7 @@ as sent. The rows are deleted afterwards. The broker is CELERY_BROKER_URL
 """
 
 import argparse
+import logging
 import os
 import signal
 import socket
@@ -26,6 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import ROOT, setup_django  # noqa: E402
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
 
 
 class Counter:

@@ -35,7 +35,7 @@ def organisation_list() -> QuerySet[Organisation]:
                     Person.objects.filter(organisation=OuterRef("pk"), merged_into__isnull=True)
                     .order_by()
                     .values("organisation")
-                    .annotate(n=Count("pk"))
+                    .annotate(n=Count("*"))
                     .values("n")[:1]
                 ),
                 Value(0),
