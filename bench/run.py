@@ -122,7 +122,7 @@ def pages(p):
     return result
 
 
-def measure(repeat: int) -> list[dict]:
+def measure(repeat: int, exports: bool = True) -> list[dict]:
     from django.db import connection
     from django.test import Client
 
@@ -161,7 +161,9 @@ def measure(repeat: int) -> list[dict]:
                 "queries": len(queries),
             }
         )
-    results.extend(measure_exports(p["mission"]))
+        print(f"  {label}: {results[-1]['p95_ms']:.0f} ms p95", file=sys.stderr, flush=True)
+    if exports:
+        results.extend(measure_exports(p["mission"]))
     return results
 
 
@@ -199,7 +201,7 @@ def _copy_seconds(mission_id: int) -> float:
     return time.perf_counter() - start
 
 
-def measure_exports(mission, repeat: int = 3) -> list[dict]:
+def measure_exports(mission, repeat: int = 3, formats=("csv", "xlsx", "pdf")) -> list[dict]:
     """Each export of the biggest mission, built as the worker builds it (report + writer), into memory."""
     from django.db import connection
 
@@ -208,7 +210,7 @@ def measure_exports(mission, repeat: int = 3) -> list[dict]:
 
     rows = export_row_estimate(mission=mission, filters=ReportFilters())
     results = []
-    for fmt in ("csv", "xlsx", "pdf"):
+    for fmt in formats:
         times, queries = [], []
 
         def count(execute, sql, params, many, context, queries=queries):
@@ -225,6 +227,7 @@ def measure_exports(mission, repeat: int = 3) -> list[dict]:
             times.append((time.perf_counter() - start) * 1000)
         times.sort()
         label = f"export {fmt.upper()} ({mission.meetings.count():,} meetings, {rows:,} rows)"
+        print(f"  {label}: {times[-1]:.0f} ms", file=sys.stderr, flush=True)
         results.append(
             {"label": label, "key": f"export {fmt}", "status": 200, "median_ms": statistics.median(times),
              "p95_ms": times[-1], "queries": len(queries)}
@@ -237,23 +240,26 @@ def measure_exports(mission, repeat: int = 3) -> list[dict]:
     return results
 
 
-def child(url: str, repeat: int, load_demo: bool) -> None:
+def child(url: str, repeat: int, load_demo: bool, exports: bool) -> None:
     setup_django(url=url, create_database=True)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     if load_demo:
         call_command("load_demo", verbosity=0)
-    print("RESULT " + json.dumps(measure(repeat)))
+    print("RESULT " + json.dumps(measure(repeat, exports)))
 
 
-def run_child(url: str, repeat: int, load_demo: bool) -> list[dict]:
+def run_child(url: str, repeat: int, load_demo: bool, exports: bool) -> list[dict]:
     args = [sys.executable, __file__, "--child", url, "--repeat", str(repeat)] + (["--demo"] if load_demo else [])
-    output = subprocess.run(args, capture_output=True, text=True, check=False, env=os.environ.copy())
+    args += [] if exports else ["--no-exports"]
+    print(f"Measuring on {url.rsplit('/', 1)[-1]}…", file=sys.stderr, flush=True)
+    # Progress (stderr) goes straight to the terminal; the result comes back on stdout.
+    output = subprocess.run(args, stdout=subprocess.PIPE, text=True, check=False, env=os.environ.copy())
     for line in output.stdout.splitlines():
         if line.startswith("RESULT "):
             return json.loads(line[len("RESULT ") :])
-    raise SystemExit(f"benchmark child failed:\n{output.stdout[-3000:]}\n{output.stderr[-3000:]}")
+    raise SystemExit(f"benchmark child failed:\n{output.stdout[-3000:]}")
 
 
 def main():
@@ -261,14 +267,15 @@ def main():
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--child")
     parser.add_argument("--demo", action="store_true")
+    parser.add_argument("--no-exports", action="store_true", help="pages only (the PDF of a big mission takes minutes)")
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.repeat, args.demo)
+        child(args.child, args.repeat, args.demo, not args.no_exports)
         return
     large_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     print(f"Pages, {args.repeat} requests each (server time in ms, SQL queries per request)\n")
-    demo = {r.get("key", r["label"]): r for r in run_child(DEMO_URL, args.repeat, True)}
-    large = run_child(large_url, args.repeat, False)
+    demo = {r.get("key", r["label"]): r for r in run_child(DEMO_URL, args.repeat, True, not args.no_exports)}
+    large = run_child(large_url, args.repeat, False, not args.no_exports)
     header = f"{'page':<36} {'large p50':>9} {'p95':>7} {'queries':>7} │ {'demo p50':>8} {'p95':>7} {'queries':>7}"
     print(header)
     print("─" * len(header))
