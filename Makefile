@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/delegation_crm)
 TEST_BROKER_URL ?= $(or $(CELERY_BROKER_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: run test lint format audit bench-data bench clean
+.PHONY: run test lint format audit bench-data bench bench-reminders clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,9 @@ bench-data: $(VENV)/.run-deps
 
 bench: $(VENV)/.run-deps
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-reminders: $(VENV)/.run-deps
+	$(PY) bench/reminders.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var/db.sqlite3 var/celery-broker var/celerybeat-schedule* var/sent-emails var/media

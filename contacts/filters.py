@@ -9,6 +9,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Replace
 from django_countries import countries
 
+from . import selectors
 from .models import Organisation, Person, Sector
 from .selectors import activity_provider
 
@@ -52,8 +53,7 @@ class OrganisationFilter(DirectoryFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        codes = Organisation.objects.filter(merged_into__isnull=True).values_list("country", flat=True).distinct()
-        self.filters["country"].extra["choices"] = _country_choices(codes)
+        self.filters["country"].extra["choices"] = _country_choices(selectors.organisation_countries())
 
     def filter_search(self, queryset, name, value):
         for term in _search_terms(value):
@@ -92,12 +92,7 @@ class PersonFilter(DirectoryFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        codes = (
-            Organisation.objects.filter(merged_into__isnull=True, people__isnull=False)
-            .values_list("country", flat=True)
-            .distinct()
-        )
-        self.filters["country"].extra["choices"] = _country_choices(codes)
+        self.filters["country"].extra["choices"] = _country_choices(selectors.organisation_countries(with_people=True))
 
     def filter_search(self, queryset, name, value):
         for term in _search_terms(value):

@@ -119,7 +119,11 @@ class Organisation(TrackedModel):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["country", "kind"])]
+        indexes = [
+            models.Index(fields=["country", "kind"]),
+            # The directory's order: a page is read from the index instead of sorting 200 000 rows.
+            models.Index(fields=["name", "id"], name="organisation_name_order"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="organisation_name_not_empty"),
             models.CheckConstraint(
@@ -197,7 +201,10 @@ class Person(TrackedModel):
     class Meta:
         ordering = ["family_name", "given_name"]
         verbose_name_plural = "people"
-        indexes = [models.Index(Lower("email"), name="person_email_ci")]
+        indexes = [
+            models.Index(Lower("email"), name="person_email_ci"),
+            models.Index(fields=["family_name", "given_name", "id"], name="person_name_order"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(family_name=""), name="person_family_name_not_empty"),
         ]

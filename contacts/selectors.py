@@ -3,7 +3,9 @@ loads related rows the same way. Merged records stay in the database as a
 trace but never show in lists."""
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.module_loading import import_string
 
 from .models import Organisation, Person
@@ -26,7 +28,20 @@ def organisation_list() -> QuerySet[Organisation]:
     return (
         organisation_base_queryset()
         .filter(merged_into__isnull=True)
-        .annotate(people_count=Count("people", filter=Q(people__merged_into__isnull=True), distinct=True))
+        # A correlated count, computed only for the rows of the page (a join would count all 1M people).
+        .annotate(
+            people_count=Coalesce(
+                Subquery(
+                    Person.objects.filter(organisation=OuterRef("pk"), merged_into__isnull=True)
+                    .order_by()
+                    .values("organisation")
+                    .annotate(n=Count("*"))
+                    .values("n")[:1]
+                ),
+                Value(0),
+                output_field=IntegerField(),
+            )
+        )
         .order_by("name", "pk")
     )
 
@@ -53,3 +68,41 @@ def person_activity(*, user, person: Person):
 
 def missions_for_filter(*, user):
     return activity_provider().missions(user=user)
+
+
+def organisation_countries(*, with_people: bool = False) -> list[str]:
+    """The countries of (unmerged) organisations, optionally only those with people, in one query.
+
+    A loose index scan over the (country, kind) index: one short index probe per country
+    instead of reading 200 000 organisations (or joining a million people) for a dozen codes.
+    """
+    sql = _COUNTRIES_WITH_PEOPLE if with_people else _COUNTRIES
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [row[0] for row in cursor.fetchall()]
+
+
+_COUNTRIES = """
+    WITH RECURSIVE c(country) AS (
+        SELECT (SELECT o.country FROM contacts_organisation o WHERE o.merged_into_id IS NULL
+                ORDER BY o.country LIMIT 1)
+        UNION ALL
+        SELECT (SELECT o.country FROM contacts_organisation o WHERE o.merged_into_id IS NULL AND o.country > c.country
+                ORDER BY o.country LIMIT 1)
+        FROM c WHERE c.country IS NOT NULL
+    )
+    SELECT country FROM c WHERE country IS NOT NULL
+"""
+_COUNTRIES_WITH_PEOPLE = """
+    WITH RECURSIVE c(country) AS (
+        SELECT (SELECT o.country FROM contacts_organisation o WHERE o.merged_into_id IS NULL
+                AND EXISTS (SELECT 1 FROM contacts_person p WHERE p.organisation_id = o.id)
+                ORDER BY o.country LIMIT 1)
+        UNION ALL
+        SELECT (SELECT o.country FROM contacts_organisation o WHERE o.merged_into_id IS NULL AND o.country > c.country
+                AND EXISTS (SELECT 1 FROM contacts_person p WHERE p.organisation_id = o.id)
+                ORDER BY o.country LIMIT 1)
+        FROM c WHERE c.country IS NOT NULL
+    )
+    SELECT country FROM c WHERE country IS NOT NULL
+"""

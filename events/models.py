@@ -179,6 +179,8 @@ class PartneringMeeting(TrackedModel):
         indexes = [
             models.Index(fields=["mission", "-starts_at"]),
             models.Index(fields=["event", "-starts_at"]),
+            # Per-mission counts by status (mission list, report) as index-only scans.
+            models.Index(fields=["mission", "status"], name="meeting_mission_status"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="meeting_has_duration"),

@@ -67,6 +67,13 @@ class ContactActivity:
         return not (self.meetings or self.followups or self.outcomes or self.enquiries or self.delegations)
 
 
+def _either(model, *conditions: Q):
+    """Ids of `model` rows meeting any of the conditions, as a UNION of one indexed query per
+    condition: an OR across many-to-many joins makes PostgreSQL read the whole table."""
+    first, *rest = [model.objects.filter(condition).order_by().values("pk") for condition in conditions]
+    return first.union(*rest)
+
+
 class ContactActivityProvider:
     def missions(self, *, user):
         """The missions a viewer may filter the directory by."""
@@ -88,7 +95,9 @@ class ContactActivityProvider:
         missions = missions_visible_to(user)
         meetings = PartneringMeeting.objects.filter(mission__in=missions, counterpart_organisations=organisation)
         followups = followups_visible_to(user).filter(
-            Q(meeting__counterpart_organisations=organisation) | Q(enquiry__organisation=organisation)
+            pk__in=_either(
+                FollowUp, Q(meeting__counterpart_organisations=organisation), Q(enquiry__organisation=organisation)
+            )
         )
         outcomes = Outcome.objects.filter(mission__in=missions, organisations=organisation)
         enquiries = Enquiry.objects.filter(mission__in=missions, organisation=organisation)
@@ -97,13 +106,18 @@ class ContactActivityProvider:
     def for_person(self, *, user, person) -> ContactActivity:
         missions = missions_visible_to(user)
         meetings = PartneringMeeting.objects.filter(
-            Q(counterpart_people=person) | Q(delegates__person=person), mission__in=missions
+            pk__in=_either(PartneringMeeting, Q(counterpart_people=person), Q(delegates__person=person)),
+            mission__in=missions,
         )
         followups = followups_visible_to(user).filter(
-            Q(meeting__counterpart_people=person) | Q(enquiry__person=person) | Q(assignee__person=person)
+            pk__in=_either(
+                FollowUp, Q(meeting__counterpart_people=person), Q(enquiry__person=person), Q(assignee__person=person)
+            )
         )
         outcomes = Outcome.objects.filter(
-            Q(meeting__counterpart_people=person) | Q(followup__meeting__counterpart_people=person),
+            pk__in=_either(
+                Outcome, Q(meeting__counterpart_people=person), Q(followup__meeting__counterpart_people=person)
+            ),
             mission__in=missions,
         )
         enquiries = Enquiry.objects.filter(mission__in=missions, person=person)
@@ -113,14 +127,20 @@ class ContactActivityProvider:
     @staticmethod
     def _activity(meetings, followups, outcomes, enquiries, delegations) -> ContactActivity:
         # The OR filters above cross many-to-many joins; select by id so each row shows once.
+        # Meetings' and follow-ups' ids are read first (one query each): as a subquery under
+        # eight select_related joins, PostgreSQL joins all 1M follow-ups before filtering.
         return ContactActivity(
             meetings=list(
-                PartneringMeeting.objects.filter(pk__in=meetings.values("pk"))
+                PartneringMeeting.objects.filter(pk__in=list(meetings.values_list("pk", flat=True)))
                 .select_related("mission", "event")
                 .prefetch_related("delegates__person", "counterpart_organisations", "counterpart_people")
                 .order_by("-starts_at", "pk")
             ),
-            followups=list(followup_base_queryset().filter(pk__in=followups.values("pk")).order_by("due_on", "pk")),
+            followups=list(
+                followup_base_queryset()
+                .filter(pk__in=list(followups.values_list("pk", flat=True)))
+                .order_by("due_on", "pk")
+            ),
             outcomes=list(
                 Outcome.objects.filter(pk__in=outcomes.values("pk"))
                 .select_related("mission")
