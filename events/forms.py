@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 from contacts.models import TIME_ZONE_CHOICES, Organisation, Person, Sector, User
 
 from . import imports
-from .models import Delegate, Event, Mission
+from .models import Delegate, Event, ImportJob, Mission
 
 # Imports
 
@@ -44,7 +44,14 @@ class ImportUploadForm(forms.Form):
 class ImportMappingForm(forms.Form):
     """One choice per field: which column of the file holds it."""
 
-    def __init__(self, *args, kind: str, headers: list[str], initial_mapping: dict, **kwargs):
+    date_order = forms.ChoiceField(
+        label="Dates in this file are written",
+        choices=ImportJob.DateOrder.choices,
+        widget=forms.RadioSelect,
+        help_text="Only numeric dates such as 08/10/2026 depend on this; 2026-10-08 and 8 Oct 2026 are read either way.",
+    )
+
+    def __init__(self, *args, kind: str, headers: list[str], initial_mapping: dict, date_order: str = "dmy", **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
         choices = [("", "— not in the file —")] + [(h, h) for h in headers]
@@ -56,13 +63,19 @@ class ImportMappingForm(forms.Form):
                 initial=initial_mapping.get(spec.name, ""),
                 help_text=spec.help,
             )
+        if kind == ImportJob.Kind.MEETINGS:
+            self.fields["date_order"].initial = date_order
+        else:
+            del self.fields["date_order"]
 
     def clean(self):
         cleaned = super().clean()
+        date_order = cleaned.pop("date_order", None)
         mapping = {name: header for name, header in cleaned.items() if header}
         for problem in imports.mapping_problems(self.kind, mapping):
             self.add_error(None, problem)
         cleaned["mapping"] = mapping
+        cleaned["date_order"] = date_order or ImportJob.DateOrder.DAY_FIRST
         return cleaned
 
 

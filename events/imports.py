@@ -427,14 +427,19 @@ _DATE_FORMATS = [
     "%d/%m/%y",
     "%Y%m%d",
 ]
+# The same with month and day swapped where the order is ambiguous (US files).
+_MONTH_FIRST_FORMATS = [
+    fmt.replace("%d/%m", "%m/%d").replace("%d.%m", "%m.%d").replace("%d-%m", "%m-%d") for fmt in _DATE_FORMATS
+]
 _JA_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _WEEKDAY = re.compile(r"\s*[(（][^)）]*[)）]\s*$|^(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+", re.IGNORECASE)
 _TIME = re.compile(r"^(\d{1,2})\s*(?:[:.時]\s*(\d{2})\s*分?)?(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$", re.IGNORECASE)
 _DATE_THEN_TIME = re.compile(r"^(.*?\d)[ T]+(\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:am|pm)?(?:\s*[-–~〜].*)?)$", re.I)
 _RANGE = re.compile(r"\s*(?:-|–|—|〜|~|～|to)\s*", re.IGNORECASE)
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b")
 
 
-def parse_date(value) -> dt.date:
+def parse_date(value, *, month_first: bool = False) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -446,12 +451,28 @@ def parse_date(value) -> dt.date:
             return dt.date(*(int(g) for g in match.groups()))
         except ValueError:
             pass
-    for fmt in _DATE_FORMATS:
+    for fmt in _MONTH_FIRST_FORMATS if month_first else _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"“{cell_text(value)}” is not a date (use e.g. 2026-10-08 or 08/10/2026, day first)")
+    example = "10/08/2026, month first" if month_first else "08/10/2026, day first"
+    raise ValueError(f"“{cell_text(value)}” is not a date (use e.g. 2026-10-08 or {example})")
+
+
+def guess_date_order(values) -> str:
+    """ "mdy" when the numeric dates can only be month first (a second number over 12 and
+    no first number over 12), otherwise "dmy", the order of UK, European and Japanese files."""
+    firsts, seconds = set(), set()
+    for value in values:
+        if isinstance(value, dt.date):
+            continue
+        if match := _NUMERIC_DATE.match(unicodedata.normalize("NFKC", cell_text(value))):
+            firsts.add(int(match.group(1)))
+            seconds.add(int(match.group(2)))
+    if seconds and max(seconds) > 12 and not (firsts and max(firsts) > 12):
+        return "mdy"
+    return "dmy"
 
 
 def parse_time(value) -> dt.time:
@@ -974,7 +995,7 @@ def _plan_meetings(job: ImportJob, rows, directory: _Directory) -> list[RowPlan]
             if _blank(time_value):
                 time_value = time_in_date
             try:
-                day = parse_date(date_part)
+                day = parse_date(date_part, month_first=job.date_order == ImportJob.DateOrder.MONTH_FIRST)
                 if _blank(time_value):
                     raise ValueError("The time is missing")
                 start, end = parse_time_range(time_value)

@@ -255,6 +255,10 @@ class ImportJob(models.Model):
         DONE = "done", "Imported"
         FAILED = "failed", "Failed"
 
+    class DateOrder(models.TextChoices):
+        DAY_FIRST = "dmy", "Day first (08/10/2026 is 8 October)"
+        MONTH_FIRST = "mdy", "Month first (10/08/2026 is 8 October)"
+
     FINISHED = (Status.DONE, Status.FAILED)
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -270,6 +274,12 @@ class ImportJob(models.Model):
     headers = models.JSONField(default=list)
     mapping = models.JSONField(default=dict, help_text="Field name -> column header.")
     skip_bad_rows = models.BooleanField(default=False)
+    date_order = models.CharField(
+        max_length=3,
+        choices=DateOrder.choices,
+        default=DateOrder.DAY_FIRST,
+        help_text="How numeric dates such as 08/10/2026 are read (ISO dates and month names are unambiguous).",
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.UPLOADED)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)

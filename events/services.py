@@ -191,12 +191,15 @@ def import_job_read_table(*, job: ImportJob) -> imports.Table:
     return imports.read_table(data, encoding=job.encoding or "auto")
 
 
-def import_job_set_mapping(*, job: ImportJob, mapping: dict) -> ImportJob:
+def import_job_set_mapping(
+    *, job: ImportJob, mapping: dict, date_order: str = ImportJob.DateOrder.DAY_FIRST
+) -> ImportJob:
     if job.status not in (ImportJob.Status.UPLOADED, ImportJob.Status.MAPPED):
         raise ImportRefused("This import has already run.")
     job.mapping = {name: header for name, header in mapping.items() if header}
+    job.date_order = date_order
     job.status = ImportJob.Status.MAPPED
-    job.save(update_fields=["mapping", "status"])
+    job.save(update_fields=["mapping", "date_order", "status"])
     return job
 
 

@@ -90,6 +90,15 @@ def _columns_with_samples(table: imports.Table) -> dict[str, list[str]]:
     return samples
 
 
+def _guess_date_order(job: ImportJob, table: imports.Table) -> str:
+    """Month first only when the file's dates cannot be day first (e.g. 10/23/2026)."""
+    header = job.mapping.get("date")
+    if job.kind != ImportJob.Kind.MEETINGS or header not in table.headers:
+        return ImportJob.DateOrder.DAY_FIRST
+    column = table.headers.index(header)
+    return imports.guess_date_order(cells[column] for _, cells in table.rows if column < len(cells))
+
+
 def _read_or_restart(request, job):
     try:
         return services.import_job_read_table(job=job)
@@ -112,9 +121,17 @@ def import_mapping(request, job_pk):
     table = _read_or_restart(request, job)
     if table is None:
         return redirect(_restart_url(job))
-    form = ImportMappingForm(request.POST or None, kind=job.kind, headers=job.headers, initial_mapping=job.mapping)
+    form = ImportMappingForm(
+        request.POST or None,
+        kind=job.kind,
+        headers=job.headers,
+        initial_mapping=job.mapping,
+        date_order=job.date_order if job.status == ImportJob.Status.MAPPED else _guess_date_order(job, table),
+    )
     if request.method == "POST" and form.is_valid():
-        services.import_job_set_mapping(job=job, mapping=form.cleaned_data["mapping"])
+        services.import_job_set_mapping(
+            job=job, mapping=form.cleaned_data["mapping"], date_order=form.cleaned_data["date_order"]
+        )
         return redirect("events:import-preview", job_pk=job.pk)
     samples = _columns_with_samples(table)
     rows = [

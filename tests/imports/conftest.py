@@ -67,6 +67,8 @@ class Importer:
         for name, body in re.findall(r'<select name="([a-z_]+)"[^>]*>(.*?)</select>', page, re.S):
             selected = re.search(r'<option value="([^"]*)" selected>', body)
             data[name] = selected.group(1) if selected else ""
+        for tag in re.findall(r'<input[^>]*type="radio"[^>]*checked[^>]*>', page):
+            data[re.search(r'name="([^"]+)"', tag).group(1)] = re.search(r'value="([^"]*)"', tag).group(1)
         data.update(mapping or {})
         return self.client.post(reverse("events:import-mapping", kwargs={"job_pk": job.pk}), data)
 

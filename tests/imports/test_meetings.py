@@ -1,6 +1,7 @@
 """Importing a partnering platform's meeting list into a mission."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -168,5 +169,60 @@ def test_a_missing_required_column_is_refused_at_the_mapping_step(importer, miss
     response = importer.submit_mapping(job)
     assert response.status_code == 400
     assert "Choose the column for “Our delegate(s)”." in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.UPLOADED
+
+
+def _us_rows(mission, dates):
+    return [HEADER] + [
+        [date, f"{10 + i}:00", f"T{i}", "Oscar Ces", f"Company {i}", "", "", "Accepted"] for i, date in enumerate(dates)
+    ]
+
+
+def _csv(table):
+    return "\n".join(",".join(r) for r in table).encode()
+
+
+def test_a_us_file_is_recognised_as_month_first(importer, mission):
+    """10/23/2026 can only be 23 October: the mapping page proposes month first and the
+    meetings land on the right days, including the ambiguous 10/08 (8 October, not 10 August)."""
+    table = _us_rows(mission, ["10/23/2026", "10/08/2026", "10/09/2026"])
+    job = importer.upload_ok("meetings", "us-platform.csv", _csv(table), mission=mission)
+
+    assert re.search(r'value="mdy"[^>]*checked', importer.mapping_page(job).content.decode())
+    importer.submit_mapping(job)
+    job.refresh_from_db()
+    assert job.date_order == ImportJob.DateOrder.MONTH_FIRST
+    importer.confirm(job)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE, job.errors
+    days = sorted(m.starts_at.astimezone(TOKYO).date() for m in PartneringMeeting.objects.filter(mission=mission))
+    assert days == [dt.date(2026, 10, 8), dt.date(2026, 10, 9), dt.date(2026, 10, 23)]
+
+
+def test_ambiguous_dates_are_day_first_unless_the_organiser_says_otherwise(importer, mission):
+    job = importer.upload_ok("meetings", "ambiguous.csv", _csv(_us_rows(mission, ["10/08/2026"])), mission=mission)
+    assert re.search(r'value="dmy"[^>]*checked', importer.mapping_page(job).content.decode())
+
+    response = importer.submit_mapping(job, {"date_order": "mdy"})
+    assert response.status_code == 302
+    importer.confirm(job)
+    meeting = PartneringMeeting.objects.get(mission=mission)
+    assert meeting.starts_at.astimezone(TOKYO).date() == dt.date(2026, 10, 8)
+
+
+def test_a_day_first_date_read_month_first_is_refused_with_the_order_named(importer, mission):
+    job = importer.upload_ok("meetings", "wrong.csv", _csv(_us_rows(mission, ["23/10/2026"])), mission=mission)
+    importer.submit_mapping(job, {"date_order": "mdy"})
+    preview = importer.preview(job).content.decode()
+    assert "“23/10/2026” is not a date" in preview and "month first" in preview
+    assert not PartneringMeeting.objects.filter(mission=mission).exists()
+
+
+def test_a_missing_or_invented_date_order_is_a_form_error(importer, mission):
+    job = importer.upload_ok("meetings", "x.csv", _csv(_us_rows(mission, ["2026-10-08"])), mission=mission)
+    response = importer.submit_mapping(job, {"date_order": "ymd-please"})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
     job.refresh_from_db()
     assert job.status == ImportJob.Status.UPLOADED

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from events.imports import guess_mapping, parse_date, parse_time_range, split_person_name
+from events.imports import guess_date_order, guess_mapping, parse_date, parse_time_range, split_person_name
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,25 @@ def test_japanese_headers_are_recognised():
         "status": "ステータス",
         "delegates": "Our delegate",
     }
+
+
+@pytest.mark.parametrize(
+    ("values", "order"),
+    [
+        (["08/10/2026", "23/10/2026"], "dmy"),
+        (["10/08/2026", "10/23/2026"], "mdy"),
+        (["10/08/2026"], "dmy"),  # ambiguous: the UK, European and Japanese order
+        (["2026-10-23", "8 Oct 2026"], "dmy"),
+        (["13/10/2026", "10/13/2026"], "dmy"),  # contradictory: day first, the bad rows are reported
+        ([], "dmy"),
+    ],
+)
+def test_guess_date_order(values, order):
+    assert guess_date_order(values) == order
+
+
+def test_month_first_parsing():
+    assert parse_date("10/08/2026", month_first=True) == dt.date(2026, 10, 8)
+    assert parse_date("10/08/2026") == dt.date(2026, 8, 10)
+    assert parse_date("2026-10-08", month_first=True) == dt.date(2026, 10, 8)
+    assert parse_date("Oct 8, 2026", month_first=True) == dt.date(2026, 10, 8)
