@@ -223,6 +223,12 @@ IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=10)
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=500)
 # Uploaded files are deleted from storage this many days after upload.
 IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=7)
+# A background import still waiting after this many minutes is sent to a worker again (its task was lost).
+IMPORT_RESEND_AFTER_MINUTES = env.int("IMPORT_RESEND_AFTER_MINUTES", default=10)
+CELERY_BEAT_SCHEDULE["import-jobs-resend-stalled"] = {
+    "task": "events.tasks.import_jobs_resend_stalled",
+    "schedule": 300,
+}
 CELERY_BEAT_SCHEDULE["import-files-purge"] = {"task": "events.tasks.import_files_purge", "schedule": 6 * 60 * 60}
 # Mission report exports: generated files expire after REPORT_EXPORT_LIFETIME_HOURS.
 CELERY_BEAT_SCHEDULE["delete-expired-report-exports"] = {

@@ -290,6 +290,7 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True, help_text="[{row, messages}] of rows not imported.")
     failure = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="When it was last handed to a worker.")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     file_removed_at = models.DateTimeField(null=True, blank=True)

@@ -212,7 +212,7 @@ def import_job_confirm(*, job: ImportJob, skip_bad_rows: bool, error_rows: int) 
             f"{error_rows} row(s) have errors. Fix the file and upload it again, or choose to skip the bad rows."
         )
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.MAPPED).update(
-        status=ImportJob.Status.QUEUED, skip_bad_rows=skip_bad_rows, processed_rows=0
+        status=ImportJob.Status.QUEUED, skip_bad_rows=skip_bad_rows, processed_rows=0, queued_at=timezone.now()
     )
     if updated != 1:
         raise ImportRefused("This import has already started.")
@@ -235,6 +235,25 @@ def _import_job_enqueue(job_id: int) -> None:
             failure="The background worker could not be reached, so nothing was imported. Upload the file again later.",
             finished_at=timezone.now(),
         )
+
+
+def import_jobs_resend_stalled() -> int:
+    """Hand again to a worker the background imports whose task was lost: still waiting after
+    IMPORT_RESEND_AFTER_MINUTES (a broker restarted without its queue, a message dropped), or left
+    running by a worker that died. import_job_execute claims a job before running it, so a task
+    delivered twice still imports once. Returns how many were sent."""
+    now = timezone.now()
+    waiting = Q(
+        status=ImportJob.Status.QUEUED, queued_at__lt=now - timedelta(minutes=settings.IMPORT_RESEND_AFTER_MINUTES)
+    )
+    abandoned = Q(status=ImportJob.Status.RUNNING, started_at__lt=now - IMPORT_RUNNING_STALE)
+    stalled = list(ImportJob.objects.filter(waiting | abandoned).values_list("pk", flat=True))
+    # The clock restarts, so a job behind a long queue is sent again at most once per interval.
+    ImportJob.objects.filter(pk__in=stalled).update(queued_at=now)
+    for job_id in stalled:
+        logger.warning("Import job %s was stalled: sending it to a worker again", job_id)
+        _import_job_enqueue(job_id)
+    return len(stalled)
 
 
 class _Progress:
@@ -267,10 +286,14 @@ class _Progress:
             self.connection.close()
 
 
+# Longer than import_job_run's time limit: a job running this long was left by a dead worker.
+IMPORT_RUNNING_STALE = timedelta(hours=1, minutes=5)
+
+
 def import_job_execute(*, job_id: int) -> ImportJob:
     """Run a confirmed import. Refuses unless the job is waiting (or was left running by a dead worker),
     so a task delivered twice does not import twice; natural-key matching makes a rerun harmless anyway."""
-    stale = timezone.now() - timedelta(hours=1, minutes=5)  # longer than import_job_run's time limit
+    stale = timezone.now() - IMPORT_RUNNING_STALE
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
         status=ImportJob.Status.RUNNING, started_at=timezone.now()
     ) or ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING, started_at__lt=stale).update(

@@ -14,3 +14,8 @@ def import_job_run(job_id: int) -> None:
 @shared_task
 def import_files_purge() -> int:
     return services.import_files_purge()
+
+
+@shared_task
+def import_jobs_resend_stalled() -> int:
+    return services.import_jobs_resend_stalled()

@@ -119,3 +119,33 @@ def test_progress_is_visible_outside_the_import_transaction(world):
                 assert cursor.fetchone() == (50,)
     finally:
         other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_task_was_lost_is_sent_again_and_imported_once(importer, world, request):
+    """Redis keeps nothing on disk: a restart loses the queued task. The periodic sweep sends
+    the waiting job again, and the worker imports it once."""
+    mission = world.mission_a
+    DelegateFactory(mission=mission, person=PersonFactory(given_name="Oscar", family_name="Ces"))
+    count = settings.IMPORT_BACKGROUND_ROWS + 10
+    job = importer.upload_ok("meetings", "lost.csv", csv_bytes(meeting_rows(mission, count)), mission=mission)
+    importer.submit_mapping(job)
+    assert importer.confirm(job).status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.QUEUED and job.queued_at is not None
+
+    worker_log = request.getfixturevalue("celery_worker")  # purges the queue first: the task is lost
+    from events.services import import_jobs_resend_stalled
+
+    assert import_jobs_resend_stalled() == 0  # not yet: it has only just been queued
+    ImportJob.objects.filter(pk=job.pk).update(queued_at=job.queued_at - dt.timedelta(minutes=11))
+    assert import_jobs_resend_stalled() == 1
+    assert import_jobs_resend_stalled() == 0  # sent once per interval, not at every sweep
+
+    deadline = time.monotonic() + 300
+    while not job.is_finished:
+        assert time.monotonic() < deadline, worker_log.read_text()[-3000:]
+        time.sleep(1)
+        job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE, job.failure
+    assert PartneringMeeting.objects.filter(mission=mission).count() == count
