@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import models
+from django.shortcuts import render
 from django.utils import dateformat, timezone
 
 # Bookkeeping that the entry itself already says (who and when).
@@ -189,3 +190,17 @@ def _display(f, value, names) -> str:
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+def history_page(request, record, *, kind: str, back_url: str, crumbs=(), back_label: str | None = None):
+    """The history tab of any record (templates/history_page.html): its entries under breadcrumbs
+    that end at the record's own page."""
+    context = {
+        "record": record,
+        "kind": kind,
+        "back_url": back_url,
+        "back_label": back_label,
+        "crumbs": list(crumbs),
+        "entries": history_entries(record),
+    }
+    return render(request, "history_page.html", context)

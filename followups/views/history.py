@@ -1,10 +1,9 @@
 """History tabs of follow-ups and outcomes (the shared mechanism is contacts.history)."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.urls import reverse
 
-from contacts.history import history_entries
+from contacts.history import history_page
 
 from ..access import get_followup_for_user, get_outcome_for_user
 
@@ -12,33 +11,26 @@ from ..access import get_followup_for_user, get_outcome_for_user
 @login_required
 def followup_history(request, pk):
     followup = get_followup_for_user(request.user, pk)
-    return render(
+    return history_page(
         request,
-        "history_page.html",
-        {
-            "record": followup,
-            "kind": "follow-up",
-            "back_url": reverse("followups:my-followups"),
-            "back_label": "Follow-ups",
-            "crumbs": [],
-            "entries": history_entries(followup),
-        },
+        followup,
+        kind="follow-up",
+        back_url=reverse("followups:followup-detail", args=[followup.pk]),
+        crumbs=[("Follow-ups", reverse("followups:my-followups"))],
     )
 
 
 @login_required
 def outcome_history(request, pk):
     outcome = get_outcome_for_user(request.user, pk)
-    mission_url = reverse("events:mission-detail", args=[outcome.mission_id])
-    return render(
+    return history_page(
         request,
-        "history_page.html",
-        {
-            "record": outcome,
-            "kind": "outcome",
-            "back_url": mission_url,
-            "back_label": outcome.mission.title,
-            "crumbs": [("Missions", reverse("events:mission-list"))],
-            "entries": history_entries(outcome),
-        },
+        outcome,
+        kind="outcome",
+        back_url=reverse("followups:mission-outcomes", args=[outcome.mission_id]),
+        back_label=f"Outcomes of {outcome.mission.title}",
+        crumbs=[
+            ("Missions", reverse("events:mission-list")),
+            (outcome.mission.title, reverse("events:mission-detail", args=[outcome.mission_id])),
+        ],
     )

@@ -122,3 +122,21 @@ def test_the_history_page_takes_the_same_number_of_queries_for_many_changes(clie
         mission.sectors.add(SectorFactory())
         mission.partner_organisations.add(OrganisationFactory())
     assert count_queries(client, url) == few
+
+
+def test_history_pages_lead_back_to_the_record(client, world):
+    client.login(username="alice", password=PASSWORD)
+    for history, back in [
+        (reverse("events:event-history", args=[world.event.pk]), reverse("events:event-detail", args=[world.event.pk])),
+        (
+            reverse("followups:followup-history", args=[world.followup.pk]),
+            reverse("followups:followup-detail", args=[world.followup.pk]),
+        ),
+        (
+            reverse("followups:outcome-history", args=[world.outcome.pk]),
+            reverse("followups:mission-outcomes", args=[world.outcome.mission_id]),
+        ),
+    ]:
+        html = client.get(history).content.decode()
+        breadcrumb = html[html.index('class="breadcrumb"') : html.index("</nav>", html.index('class="breadcrumb"'))]
+        assert f'href="{back}"' in breadcrumb, history
