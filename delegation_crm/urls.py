@@ -19,6 +19,7 @@ urlpatterns = [
     path("followups/", include("followups.urls")),
     path("meetings/", include("followups.meeting_urls")),
     path("contacts/", include("contacts.urls")),
+    path("users/", include("events.account_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from contacts.models import User
+
 from .models import Delegate, Enquiry, Event, ImportJob, Mission, PartneringMeeting
 
 
@@ -180,3 +182,17 @@ def get_delegate_for_user(user, pk) -> Delegate:
     if not can_organise(user, delegate.mission):
         raise PermissionDenied("Only the mission's organisers can manage its delegates.")
     return delegate
+
+
+def require_manager(user) -> None:
+    """User accounts are administered by managers only."""
+    if not (user.is_authenticated and user.is_manager):
+        raise PermissionDenied("Only managers administer user accounts.")
+
+
+def get_account_for_manager(user, pk) -> User:
+    require_manager(user)
+    try:
+        return User.objects.select_related("person").get(pk=pk)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such user.") from None

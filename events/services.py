@@ -827,7 +827,7 @@ class Invitation:
     link: str = ""
 
 
-def _free_username(email: str) -> str:
+def free_username(email: str) -> str:
     base = re.sub(r"[^\w.@+-]", "", email.lower())[:140] or "delegate"
     username, n = base, 1
     while User.objects.filter(username__iexact=username).exists():
@@ -836,7 +836,7 @@ def _free_username(email: str) -> str:
     return username
 
 
-def _invitation_link(user: User) -> str:
+def invitation_link(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return settings.SITE_URL + reverse("events:invite-accept", kwargs={"uidb64": uid, "token": token})
@@ -881,7 +881,7 @@ def delegate_invite(*, delegate: Delegate, invited_by: User, email: str = "") ->
                 )
         if user is None:
             user = User(
-                username=_free_username(person.email),
+                username=free_username(person.email),
                 email=person.email,
                 first_name=person.given_name,
                 last_name=person.family_name,
@@ -899,7 +899,7 @@ def delegate_invite(*, delegate: Delegate, invited_by: User, email: str = "") ->
             # They can already sign in: linking was all that was needed, and a
             # set-password email would only be a password reset nobody asked for.
             return Invitation(user=user, created=False, sent=False)
-    link = _invitation_link(user)
+    link = invitation_link(user)
     context = {
         "person": person,
         "user": user,

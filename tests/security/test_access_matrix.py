@@ -167,6 +167,11 @@ RULES: dict[str, Rule] = {
     "events:delegate-remove": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.dave_delegate.pk}),
     "events:delegate-link-user": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.dave_delegate.pk}),
     "events:delegate-invite": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.dave_delegate.pk}),
+    # User accounts: managers only, whoever the account belongs to.
+    "users:list": Rule(MANAGERS),
+    "users:create": Rule(MANAGERS),
+    "users:detail": Rule(MANAGERS, kwargs=lambda w: {"pk": w.dave.pk}),
+    "users:send-link": Rule(MANAGERS, kwargs=lambda w: {"pk": w.dave.pk}, method="post"),
 }
 
 
