@@ -100,7 +100,9 @@ def user_update(*, account: User, changed_by: User, data: dict) -> list[str]:
         account = User.objects.select_for_update().get(pk=account.pk)
         # Checked under the row lock (and the managers' rows locked too), so two managers
         # demoting each other at the same moment cannot leave nobody in charge.
-        list(_active_managers().select_for_update().values_list("pk", flat=True))
+        managers = set(_active_managers().select_for_update().values_list("pk", flat=True))
+        if changed_by.pk not in managers:
+            raise ValidationError("Your manager role was taken away meanwhile: nothing was saved.")
         problems = account_problems(
             account=account, changed_by=changed_by, role=data["role"], is_active=data["is_active"]
         )
