@@ -498,6 +498,7 @@ class MissionFilterForm(forms.Form):
 
     status = forms.ChoiceField(choices=[("", "Any status"), *Mission.Status.choices], required=False)
     year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    q = forms.CharField(required=False, max_length=100, strip=True)
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,7 +4,20 @@ every page loads related rows the same way."""
 from collections import Counter, defaultdict
 from datetime import date
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from contacts.models import Person
@@ -33,21 +46,40 @@ def _count_by(queryset, key: str) -> Subquery:
     )
 
 
-def mission_list(*, user, status: str | None = None, year: int | None = None) -> QuerySet[Mission]:
+# Where a mission stands on a given day: the mission list shows them in this order.
+PHASE_NOW, PHASE_UPCOMING, PHASE_PAST = 0, 1, 2
+
+
+def mission_list(
+    *, user, today: date, status: str | None = None, year: int | None = None, q: str = ""
+) -> QuerySet[Mission]:
+    """The user's missions, happening now first (ending soonest), then upcoming (starting soonest),
+    then past ones (most recent first), each with its counts."""
     missions = missions_visible_to(user)
     if status:
         missions = missions.filter(status=status)
     if year:
         missions = missions.filter(start_date__year=year)
+    if q:
+        missions = missions.filter(Q(title__icontains=q) | Q(destination_city__icontains=q))
     if user.is_authenticated:
         i_organise = Exists(
             Delegate.objects.filter(mission=OuterRef("pk"), person__user=user, role__in=Delegate.ORGANISING_ROLES)
         )
     else:
         i_organise = Value(False)
+    phase = Case(
+        When(start_date__gt=today, then=Value(PHASE_UPCOMING)),
+        When(end_date__lt=today, then=Value(PHASE_PAST)),
+        default=Value(PHASE_NOW),
+        output_field=IntegerField(),
+    )
     return (
         missions.prefetch_related("lead_organisations")
         .annotate(
+            phase=phase,
+            # current and upcoming missions: soonest first; past ones (NULL here) by the -start_date below
+            soonest=Case(When(end_date__gte=today, then=F("start_date")), default=None),
             delegate_count=_count(Delegate.objects.filter(mission=OuterRef("pk"))),
             meeting_count=_count(
                 PartneringMeeting.objects.filter(mission=OuterRef("pk"), status=PartneringMeeting.Status.HELD)
@@ -55,7 +87,7 @@ def mission_list(*, user, status: str | None = None, year: int | None = None) ->
             event_count=_count(Event.objects.filter(mission=OuterRef("pk"))),
             i_organise=i_organise,
         )
-        .order_by("-start_date", "title")
+        .order_by("phase", F("soonest").asc(nulls_last=True), "-start_date", "title", "pk")
     )
 
 

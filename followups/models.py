@@ -40,6 +40,10 @@ class FollowUp(TrackedModel):
         indexes = [
             models.Index(fields=["assignee", "status", "due_on"]),
             models.Index(fields=["mission", "status", "due_on"]),
+            # A mission's follow-ups page in its order (open first, soonest due): a page is an index range.
+            models.Index(
+                fields=["mission", "-status", "due_on", "-priority", "id"], name="followup_mission_list_order"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="followup_title_not_empty"),

@@ -27,21 +27,36 @@ class FollowUpBuckets:
     this_week: list[FollowUp] = field(default_factory=list)
     later: list[FollowUp] = field(default_factory=list)
     done: list[FollowUp] = field(default_factory=list)
+    # How many there are in each, when a bucket shows only the first ones.
+    counts: dict[str, int] = field(default_factory=dict)
 
 
-def my_followups(*, user, today: date, done_limit: int = 20) -> FollowUpBuckets:
-    """The user's own follow-ups as overdue / due within seven days / later / recently done."""
-    mine = followup_base_queryset().filter(assignee__person__user=user)
-    buckets = FollowUpBuckets()
+def my_followups(*, user, today: date, open_limit: int | None = None, done_limit: int = 20) -> FollowUpBuckets:
+    """The user's own follow-ups as overdue / due within seven days / later / recently done, with how
+    many each bucket holds. Each open bucket keeps its first `open_limit` rows (the most urgent), done
+    its `done_limit` most recent: only those are loaded in full, so a delegate with hundreds of open
+    follow-ups costs the same queries and not much more time."""
+    mine = FollowUp.objects.filter(assignee__person__user=user)
     week_end = today + timedelta(days=7)
-    for followup in mine.filter(status=FollowUp.Status.OPEN).order_by("due_on", "-priority", "pk"):
-        if followup.due_on < today:
-            buckets.overdue.append(followup)
-        elif followup.due_on <= week_end:
-            buckets.this_week.append(followup)
-        else:
-            buckets.later.append(followup)
-    buckets.done = list(mine.filter(status=FollowUp.Status.DONE).order_by("-completed_at")[:done_limit])
+    ids: dict[str, list[int]] = {"overdue": [], "this_week": [], "later": []}
+    open_rows = mine.filter(status=FollowUp.Status.OPEN).order_by("due_on", "-priority", "pk")
+    for pk, due_on in open_rows.values_list("pk", "due_on"):
+        key = "overdue" if due_on < today else "this_week" if due_on <= week_end else "later"
+        ids[key].append(pk)
+    shown = {key: pks[:open_limit] for key, pks in ids.items()}
+    rows = followup_base_queryset().in_bulk([pk for pks in shown.values() for pk in pks])
+    buckets = FollowUpBuckets(
+        overdue=[rows[pk] for pk in shown["overdue"] if pk in rows],
+        this_week=[rows[pk] for pk in shown["this_week"] if pk in rows],
+        later=[rows[pk] for pk in shown["later"] if pk in rows],
+        done=list(
+            followup_base_queryset()
+            .filter(assignee__person__user=user, status=FollowUp.Status.DONE)
+            .order_by("-completed_at", "-pk")[:done_limit]
+        ),
+        counts={key: len(pks) for key, pks in ids.items()},
+    )
+    buckets.counts["done"] = mine.filter(status=FollowUp.Status.DONE).count()
     return buckets
 
 

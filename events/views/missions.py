@@ -3,11 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from .. import selectors, services
 from ..access import can_create_mission, can_organise, get_mission_for_user
 from ..forms import MissionFilterForm, MissionForm
+
+MISSIONS_PER_PAGE = 25
 
 
 @login_required
@@ -18,12 +22,21 @@ def mission_list(request):
         if not filters.is_valid():
             messages.warning(request, "Some filters were not understood and were ignored.")
         chosen = {k: v for k, v in filters.cleaned_data.items() if v}
-    missions = selectors.mission_list(user=request.user, status=chosen.get("status"), year=chosen.get("year"))
+    missions = selectors.mission_list(
+        user=request.user,
+        today=timezone.localdate(),
+        status=chosen.get("status"),
+        year=chosen.get("year"),
+        q=chosen.get("q", ""),
+    )
+    # get_page: a page number that is not a number gives the first page, one past the end the last.
+    page = Paginator(missions, MISSIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "events/mission_list.html",
         {
-            "missions": missions,
+            "page": page,
+            "missions": page.object_list,
             "filters": filters,
             "filtered": bool(chosen),
             "can_create": can_create_mission(request.user),

@@ -11,8 +11,11 @@ from followups.models import FollowUp
 
 from ..factories import FollowUpFactory, MeetingFactory, OrganisationFactory, PersonFactory
 
-MY_FOLLOWUPS_QUERIES = 12
-MISSION_FOLLOWUPS_QUERIES = 11
+# My follow-ups: 14 = the 12 it had + the ids and due dates of the open ones (to fill each bucket and count it
+# before loading only the rows shown) + the number done (the Done list shows the most recent only).
+MY_FOLLOWUPS_QUERIES = 14
+# A mission's follow-ups: 12 = the 11 it had + the page's ids, read before the rows in full (deep pages stay fast).
+MISSION_FOLLOWUPS_QUERIES = 12
 CALENDAR_FEED_QUERIES = 7
 
 
@@ -60,3 +63,35 @@ def test_calendar_feed_query_count_is_constant(world, client, django_assert_num_
     with django_assert_num_queries(CALENDAR_FEED_QUERIES):
         response = client.get(reverse("followups:calendar-feed", args=[world.dave.calendar_token]))
     assert response.content.count(b"BEGIN:VEVENT") == rows * 2  # each meeting and each follow-up
+
+
+def test_mission_followups_second_page_in_order_with_the_same_queries(
+    world, as_user, django_assert_num_queries, django_assert_max_num_queries
+):
+    today = timezone.localdate()
+    FollowUp.objects.bulk_create(
+        FollowUp(
+            mission=world.mission_a,
+            assignee=world.dave_delegate,
+            title=f"Open {i:03d}",
+            due_on=today + timedelta(days=i),
+        )
+        for i in range(103)
+    )
+    done = FollowUpFactory(assignee=world.dave_delegate, title="Done one", due_on=today - timedelta(days=400))
+    services.followup_complete(followup=done, acting_user=world.dave, note="")
+    client = as_user(world.alice)
+    url = reverse("followups:mission-followups", args=[world.mission_a.pk])
+
+    def titles(response):
+        return [f.title for f in response.context["page"].object_list]
+
+    with django_assert_max_num_queries(MISSION_FOLLOWUPS_QUERIES) as queries:  # no meetings: no counterparts to load
+        first = client.get(url)
+    assert titles(first) == [f"Open {i:03d}" for i in range(100)]
+    with django_assert_num_queries(len(queries.captured_queries)):
+        second = client.get(url, {"page": "2"})
+    assert titles(second) == ["Open 100", "Open 101", "Open 102", "Done one"]  # open first, soonest due; then done
+    assert "104 follow-ups, page 2 of 2" in second.content.decode()
+    assert titles(client.get(url, {"page": "abc"}))[0] == "Open 000"
+    assert titles(client.get(url, {"page": "999"}))[-1] == "Done one"
