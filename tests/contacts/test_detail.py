@@ -33,6 +33,8 @@ def test_delegate_sees_only_their_missions_meetings_and_their_own_followups(as_u
     assert "Secret San Diego licensing talk" not in html
     assert "Someone else&#x27;s task" not in html and "Erin&#x27;s San Diego task" not in html
     assert "MOU signed on B" not in html
+    meeting = activity.meetings[0]
+    assert f'href="{reverse("meetings:detail", args=[meeting.pk])}"' in html  # the meeting opens from here
     assert "Where to set up in the UK?" in html
 
 
