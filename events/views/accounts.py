@@ -27,13 +27,7 @@ def user_list(request):
         q=criteria.get("q", ""), role=criteria.get("role", ""), status=criteria.get("status", "")
     )
     page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "events/users/list.html",
-        {"filters": filters, "page": page, "users": page.object_list, "query": query.urlencode()},
-    )
+    return render(request, "events/users/list.html", {"filters": filters, "page": page, "users": page.object_list})
 
 
 @login_required

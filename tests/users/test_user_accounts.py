@@ -158,3 +158,13 @@ def test_the_users_page_is_in_the_managers_navigation_only(client, world):
     assert reverse("users:list") in client.get(reverse("followups:my-followups")).content.decode()
     client.login(username="alice", password=PASSWORD)
     assert reverse("users:list") not in client.get(reverse("followups:my-followups")).content.decode()
+
+
+def test_the_list_pages_and_keeps_the_filters(manager, world):
+    UserFactory.create_batch(60, role=User.Role.DELEGATE)
+    first = manager.get(reverse("users:list"), {"role": "delegate"}).content.decode()
+    assert "Page 1 of 2" in first
+    assert "?role=delegate&amp;page=2" in first
+    second = manager.get(reverse("users:list"), {"role": "delegate", "page": 2}).content.decode()
+    assert "Page 2 of 2" in second
+    assert reverse("users:detail", args=[world.mary.pk]) not in first + second  # a manager, not a delegate
