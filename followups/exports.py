@@ -26,7 +26,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -124,23 +124,64 @@ def _text_width(value) -> int:
     return max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in text.splitlines() or [""]), default=0)
 
 
-def _xlsx_cell(ws, value, bold: bool = False) -> WriteOnlyCell:
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and cell.data_type == "f":
-        cell.data_type = "s"  # text that looks like a formula stays text
-    elif isinstance(value, datetime):
-        cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, date):
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, Decimal):
-        cell.number_format = "#,##0.00"
-    if bold:
-        cell.font = Font(bold=True)
-    if isinstance(value, str) and len(value) > 60:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return cell
+def _style(ws, **attributes):
+    """The style array of a cell with these attributes, to stamp onto many cells."""
+    cell = WriteOnlyCell(ws)
+    for name, value in attributes.items():
+        setattr(cell, name, value)
+    return cell._style
+
+
+class _SheetCells:
+    """Row values for one write-only sheet. Plain values (most text, numbers,
+    blanks) go to openpyxl as they are, which writes them through one reused
+    cell; only cells that need a style or an explicit type get their own cell,
+    stamped with a style made once per sheet (a style set per cell costs a
+    lookup in the workbook's style tables each time)."""
+
+    WRAP_AFTER = 60  # characters; longer text wraps at the column width
+
+    def __init__(self, ws):
+        self.ws = ws
+        top = Alignment(wrap_text=True, vertical="top")
+        self.styles = {
+            datetime: _style(ws, number_format=DATETIME_FORMAT),
+            date: _style(ws, number_format=DATE_FORMAT),
+            Decimal: _style(ws, number_format="#,##0.00"),
+            "wrapped": _style(ws, alignment=top),
+            # Text that looks like a formula: stored as text, and shown with Excel's
+            # quote prefix so it stays text when someone edits the cell.
+            "text": _style(ws, quotePrefix=True),
+            "wrapped text": _style(ws, quotePrefix=True, alignment=top),
+            "header": _style(ws, font=Font(bold=True)),
+        }
+
+    def _cell(self, value, style, data_type: str | None = None) -> Cell:
+        cell = Cell(self.ws, row=1, column=1, style_array=self.styles[style])
+        cell.value = value
+        if data_type:
+            cell.data_type = data_type
+        return cell
+
+    def header(self, headers: list[str]) -> list[Cell]:
+        return [self._cell(ILLEGAL_CHARACTERS_RE.sub("", h), "header", "s") for h in headers]
+
+    def row(self, values: list) -> list:
+        out = []
+        for value in values:
+            kind = type(value)
+            if kind is str:
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                long = len(value) > self.WRAP_AFTER
+                if value.startswith(FORMULA_TRIGGERS) or value in ERROR_CODES:
+                    # openpyxl would store "=…" as a formula and "#N/A" as an error.
+                    value = self._cell(value, "wrapped text" if long else "text", "s")
+                elif long:
+                    value = self._cell(value, "wrapped")
+            elif kind in (datetime, date, Decimal):
+                value = self._cell(value, kind)
+            out.append(value)
+        return out
 
 
 def write_xlsx(report: MissionReport, out: IO[bytes], progress: Progress = _no_progress) -> None:
@@ -150,6 +191,7 @@ def write_xlsx(report: MissionReport, out: IO[bytes], progress: Progress = _no_p
     total, done = total_rows(tables), 0
     for table in tables:
         ws = wb.create_sheet(title=table.title[:31])
+        cells = _SheetCells(ws)
         sample = []
         for row in table.rows:
             sample.append(row)
@@ -164,9 +206,9 @@ def write_xlsx(report: MissionReport, out: IO[bytes], progress: Progress = _no_p
         for i, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
         ws.freeze_panes = "A2"
-        ws.append([_xlsx_cell(ws, h, bold=True) for h in table.headers])
+        ws.append(cells.header(table.headers))
         for row in _chain(sample, table.rows):
-            ws.append([_xlsx_cell(ws, v) for v in row])
+            ws.append(cells.row(row))
             done += 1
             if done % 200 == 0:
                 progress(done, total)

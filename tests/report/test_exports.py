@@ -75,6 +75,8 @@ def test_csv_streams_the_same_figures_as_the_page(manager_client, demo, hostile_
 
 
 def test_xlsx_has_a_sheet_per_section_with_real_types(manager_client, demo, hostile_counterpart):
+    error_lookalike = Organisation.objects.create(name="#N/A", country="JP", kind=Organisation.Kind.COMPANY)
+    demo.meetings.get(topic__startswith="Peptide drug discovery").counterpart_organisations.add(error_lookalike)
     kpis = page_kpis(manager_client.get(report_url(demo)).content.decode())
     response = manager_client.post(export_url(demo, "xlsx"))
     assert response.status_code == 200
@@ -105,6 +107,12 @@ def test_xlsx_has_a_sheet_per_section_with_real_types(manager_client, demo, host
     assert cells["Takeda Pharmaceutical"][1].value == "武田薬品工業"
     hostile = cells[HOSTILE][0]
     assert hostile.data_type == "s", "stored as text, not as a formula"
+    assert hostile.quotePrefix, "and stays text when someone edits it in Excel"
+    assert cells["#N/A"][0].data_type == "s", "text, not an error value"
+    assert cells["Takeda Pharmaceutical"][0].data_type == "s" and not cells["Takeda Pharmaceutical"][0].quotePrefix
+    steps = [row[10] for row in meetings.iter_rows(min_row=2) if row[10].value and len(row[10].value) > 60]
+    assert steps and all(cell.alignment.wrap_text for cell in steps), "long text wraps"
+    assert meetings["A2"].number_format == "yyyy-mm-dd hh:mm" and meetings["L2"].data_type == "n"
     # And in the file itself: no formula anywhere.
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
