@@ -568,6 +568,11 @@ def _display_name(prefix: str = ""):
     )
 
 
+def _head(qs: QuerySet, limit: int | None) -> QuerySet:
+    """The first `limit` rows (a LIMIT in SQL), or all."""
+    return qs if limit is None else qs[:limit]
+
+
 def _labels(choices) -> dict:
     """Value -> label of a choices class, as plain strings (translated once, not per row)."""
     return {value: str(label) for value, label in choices.choices}
@@ -611,7 +616,9 @@ def _held_count(through, owner: str, held_meetings: QuerySet[PartneringMeeting])
     )
 
 
-def meeting_table(mission: Mission, filters: ReportFilters, count: int | None = None) -> Table:
+def meeting_table(
+    mission: Mission, filters: ReportFilters, count: int | None = None, limit: int | None = None
+) -> Table:
     qs = report_meetings(mission, filters)
     meeting = PartneringMeeting
     rows_qs = (
@@ -670,7 +677,7 @@ def meeting_table(mission: Mission, filters: ReportFilters, count: int | None = 
             interest,
             steps,
             minutes,
-        ) in rows_qs.iterator(chunk_size=ROW_CHUNK):
+        ) in _head(rows_qs, limit).iterator(chunk_size=ROW_CHUNK):
             yield [
                 local(starts),
                 event or "",
@@ -709,7 +716,11 @@ def meeting_table(mission: Mission, filters: ReportFilters, count: int | None = 
 
 
 def followup_table(
-    mission: Mission, filters: ReportFilters, today: date | None = None, count: int | None = None
+    mission: Mission,
+    filters: ReportFilters,
+    today: date | None = None,
+    count: int | None = None,
+    limit: int | None = None,
 ) -> Table:
     today = today or timezone.localdate()
     qs = report_followups(mission, filters)
@@ -763,7 +774,7 @@ def followup_table(
     local = _localiser(mission)
 
     def rows():
-        for title, assignee, source, due_on, status, priority, completed_at, note in rows_qs.iterator(
+        for title, assignee, source, due_on, status, priority, completed_at, note in _head(rows_qs, limit).iterator(
             chunk_size=ROW_CHUNK
         ):
             label = status_labels.get(status, status)
@@ -796,7 +807,9 @@ def followup_table(
     )
 
 
-def outcome_table(mission: Mission, filters: ReportFilters, count: int | None = None) -> Table:
+def outcome_table(
+    mission: Mission, filters: ReportFilters, count: int | None = None, limit: int | None = None
+) -> Table:
     outcomes = report_outcomes(mission, filters)
     if filters.active:
         # The filtered queryset is .distinct(): on plain values it would fold equal rows together.
@@ -816,7 +829,7 @@ def outcome_table(mission: Mission, filters: ReportFilters, count: int | None = 
     kind_labels = _labels(Outcome.Kind)
 
     def rows():
-        for achieved_on, kind, title, orgs, value, currency, jobs, description in rows_qs.iterator(
+        for achieved_on, kind, title, orgs, value, currency, jobs, description in _head(rows_qs, limit).iterator(
             chunk_size=ROW_CHUNK
         ):
             yield [achieved_on, kind_labels.get(kind, kind), title, orgs or "", value, currency, jobs, description]
@@ -830,7 +843,9 @@ def outcome_table(mission: Mission, filters: ReportFilters, count: int | None = 
     )
 
 
-def organisation_table(mission: Mission, filters: ReportFilters, count: int | None = None) -> Table:
+def organisation_table(
+    mission: Mission, filters: ReportFilters, count: int | None = None, limit: int | None = None
+) -> Table:
     # Grouped from the held meetings' counterpart links: one pass, and the
     # organisations met are exactly the groups (see counterpart_organisations).
     held_meetings = held(report_meetings(mission, filters))
@@ -864,7 +879,9 @@ def organisation_table(mission: Mission, filters: ReportFilters, count: int | No
     country_name = _country_namer()
 
     def rows():
-        for name, native, kind, country, city, sectors, meetings_held in rows_qs.iterator(chunk_size=ROW_CHUNK):
+        for name, native, kind, country, city, sectors, meetings_held in _head(rows_qs, limit).iterator(
+            chunk_size=ROW_CHUNK
+        ):
             yield [
                 name,
                 native,
@@ -884,7 +901,9 @@ def organisation_table(mission: Mission, filters: ReportFilters, count: int | No
     )
 
 
-def delegate_table(mission: Mission, filters: ReportFilters, count: int | None = None) -> Table:
+def delegate_table(
+    mission: Mission, filters: ReportFilters, count: int | None = None, limit: int | None = None
+) -> Table:
     held_meetings = held(report_meetings(mission, filters))
     qs = Delegate.objects.filter(mission=mission)
     rows_qs = (
@@ -908,7 +927,9 @@ def delegate_table(mission: Mission, filters: ReportFilters, count: int | None =
     kind_labels = _labels(Organisation.Kind)
 
     def rows():
-        for name, native, role, job_title, organisation, kind, meetings_held in rows_qs.iterator(chunk_size=ROW_CHUNK):
+        for name, native, role, job_title, organisation, kind, meetings_held in _head(rows_qs, limit).iterator(
+            chunk_size=ROW_CHUNK
+        ):
             yield [
                 name,
                 native,
@@ -928,7 +949,7 @@ def delegate_table(mission: Mission, filters: ReportFilters, count: int | None =
     )
 
 
-def event_table(report: MissionReport) -> Table:
+def event_table(report: MissionReport, limit: int | None = None) -> Table:
     mission = report.mission
     local = _localiser(mission)
     rows = [
@@ -941,14 +962,14 @@ def event_table(report: MissionReport) -> Table:
             e.attendance,
             e.meetings_held,
         ]
-        for e in report.events
+        for e in report.events[:limit]
     ]
     return Table(
         "events",
         "Events",
         [f"Starts ({mission.time_zone})", "Event", "Kind", "Venue", "Capacity", "Attendance", "Meetings held"],
         iter(rows),
-        len(rows),
+        len(report.events),
     )
 
 
@@ -990,19 +1011,20 @@ def summary_table(report: MissionReport) -> Table:
     return Table("summary", "Summary", ["Figure", "Value"], iter(rows), len(rows))
 
 
-def report_tables(report: MissionReport) -> list[Table]:
+def report_tables(report: MissionReport, limit: int | None = None) -> list[Table]:
     """The sections of every export, in order: summary, meetings, follow-ups,
     outcomes, organisations, delegates, events. Their row counts are the
-    report's own figures (the same selections, already counted)."""
+    report's own figures (the same selections, already counted); with a
+    `limit`, the detailed tables yield only their first rows (count stays the total)."""
     m, f = report.mission, report.filters
     return [
         summary_table(report),
-        meeting_table(m, f, count=report.meetings_total),
-        followup_table(m, f, report.today, count=report.followups_created),
-        outcome_table(m, f, count=report.outcomes),
-        organisation_table(m, f, count=report.counterparts),
-        delegate_table(m, f, count=report.delegates),
-        event_table(report),
+        meeting_table(m, f, count=report.meetings_total, limit=limit),
+        followup_table(m, f, report.today, count=report.followups_created, limit=limit),
+        outcome_table(m, f, count=report.outcomes, limit=limit),
+        organisation_table(m, f, count=report.counterparts, limit=limit),
+        delegate_table(m, f, count=report.delegates, limit=limit),
+        event_table(report, limit=limit),
     ]
 
 
