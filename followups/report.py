@@ -3,7 +3,8 @@ three exports alike, so that they can never disagree.
 
 `mission_report` returns the aggregates (a constant number of queries, however
 many meetings the mission has: the counting happens in the database); the
-`*_rows` functions stream the detailed tables for the exports in chunks.
+`*_table` functions stream the detailed tables for the exports, one query each
+with the names joined by the database, through a server-side cursor.
 
 Filters narrow the activity: meetings and stand enquiries in the chosen event
 and between the chosen dates (days in the mission's time zone). Follow-ups and
