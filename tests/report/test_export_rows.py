@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from contacts.models import Organisation, Person, Sector
 from events.models import Delegate, Enquiry, PartneringMeeting
-from followups.exports import write_csv
+from followups.exports import pdf_sections, write_csv
 from followups.models import FollowUp, Outcome
 from followups.report import (
     ReportFilters,
@@ -238,3 +238,32 @@ def test_csv_reads_each_table_in_one_query(awkward):
         write_csv(report, Sink())
     # Five detailed tables, one query each; the counts come from the report.
     assert len(queries) == 5, [q["sql"][:80] for q in queries]
+
+
+def test_pdf_tables_print_the_main_columns_with_numbers_aligned(awkward):
+    report = mission_report(mission=awkward, today=awkward.end_date)
+    sections = {s.title: s for s in pdf_sections(report_tables(report, limit=2), 2)}
+    headers = {title: [text for _, text in s.headers] for title, s in sections.items()}
+    assert headers["Partnering meetings"] == [
+        "Starts (Asia/Tokyo)",
+        "Event",
+        "Status",
+        "Counterpart organisations",
+        "Our delegates",
+        "Topic",
+        "Interest",
+    ]
+    assert headers["Follow-ups"] == [
+        "Follow-up",
+        "Assigned to",
+        "Counterpart",
+        "Due",
+        "Status",
+        "Completed (Asia/Tokyo)",
+    ]
+    assert "Description" not in headers["Outcomes"] and "Value" in headers["Outcomes"]
+    for section in sections.values():
+        assert sum(section.widths) <= 100 and len(section.widths) == len(section.headers)
+    organisations = sections["Counterpart organisations"]
+    assert organisations.headers[-1] == ("num", "Meetings held") and organisations.rows[0][-1][0] == "num nowrap"
+    assert organisations.more == report.counterparts - 2
