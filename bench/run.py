@@ -125,11 +125,13 @@ def pages(p):
     return result
 
 
-def measure(repeat: int, exports: bool = True) -> list[dict]:
+def measure(repeat: int, exports: bool = True, pages_too: bool = True) -> list[dict]:
     from django.db import connection
     from django.test import Client
 
     p = personas()
+    if not pages_too:
+        return measure_exports(p["mission"])
     clients = {}
     for role in ("manager", "organiser", "delegate"):
         client = Client()
@@ -220,7 +222,7 @@ def measure_exports(mission, repeat: int = 3, formats=("csv", "xlsx", "pdf")) ->
             queries.append(sql)
             return execute(sql, params, many, context)
 
-        for attempt in range(repeat if fmt == "csv" else 1):  # XLSX and PDF take seconds: once
+        for attempt in range(repeat):
             start = time.perf_counter()
             if attempt == 0:
                 with connection.execute_wrapper(count):
@@ -243,19 +245,20 @@ def measure_exports(mission, repeat: int = 3, formats=("csv", "xlsx", "pdf")) ->
     return results
 
 
-def child(url: str, repeat: int, load_demo: bool, exports: bool) -> None:
+def child(url: str, repeat: int, load_demo: bool, exports: bool, pages_too: bool = True) -> None:
     setup_django(url=url, create_database=True)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     if load_demo:
         call_command("load_demo", verbosity=0)
-    print("RESULT " + json.dumps(measure(repeat, exports)))
+    print("RESULT " + json.dumps(measure(repeat, exports, pages_too)))
 
 
-def run_child(url: str, repeat: int, load_demo: bool, exports: bool) -> list[dict]:
+def run_child(url: str, repeat: int, load_demo: bool, exports: bool, pages_too: bool = True) -> list[dict]:
     args = [sys.executable, __file__, "--child", url, "--repeat", str(repeat)] + (["--demo"] if load_demo else [])
     args += [] if exports else ["--no-exports"]
+    args += [] if pages_too else ["--exports-only"]
     print(f"Measuring on {url.rsplit('/', 1)[-1]}…", file=sys.stderr, flush=True)
     # Progress (stderr) goes straight to the terminal; the result comes back on stdout.
     output = subprocess.run(args, stdout=subprocess.PIPE, text=True, check=False, env=os.environ.copy())
@@ -270,15 +273,17 @@ def main():
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--child")
     parser.add_argument("--demo", action="store_true")
-    parser.add_argument("--no-exports", action="store_true", help="pages only (the PDF of a big mission takes minutes)")
+    parser.add_argument("--no-exports", action="store_true", help="pages only")
+    parser.add_argument("--exports-only", action="store_true", help="the exports and the COPY comparison only")
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.repeat, args.demo, not args.no_exports)
+        child(args.child, args.repeat, args.demo, not args.no_exports, not args.exports_only)
         return
     large_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     print(f"Pages, {args.repeat} requests each (server time in ms, SQL queries per request)\n")
-    demo = {r.get("key", r["label"]): r for r in run_child(DEMO_URL, args.repeat, True, not args.no_exports)}
-    large = run_child(large_url, args.repeat, False, not args.no_exports)
+    pages_too = not args.exports_only
+    demo = {r.get("key", r["label"]): r for r in run_child(DEMO_URL, args.repeat, True, not args.no_exports, pages_too)}
+    large = run_child(large_url, args.repeat, False, not args.no_exports, pages_too)
     header = f"{'page':<36} {'large p50':>9} {'p95':>7} {'queries':>7} │ {'demo p50':>8} {'p95':>7} {'queries':>7}"
     print(header)
     print("─" * len(header))

@@ -238,6 +238,8 @@ CELERY_BEAT_SCHEDULE["delete-expired-report-exports"] = {
 REPORT_EXPORT_LIFETIME_HOURS = env.int("REPORT_EXPORT_LIFETIME_HOURS", default=24)
 # Exports of more rows (meetings + follow-ups) than this are built by a worker.
 REPORT_EXPORT_DIRECT_MAX_ROWS = env.int("REPORT_EXPORT_DIRECT_MAX_ROWS", default=1000)
+# The PDF prints the first rows of each detailed table (all of them are in the CSV and XLSX).
+REPORT_PDF_ROWS_PER_SECTION = env.int("REPORT_PDF_ROWS_PER_SECTION", default=100)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

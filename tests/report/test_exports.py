@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -75,6 +76,8 @@ def test_csv_streams_the_same_figures_as_the_page(manager_client, demo, hostile_
 
 
 def test_xlsx_has_a_sheet_per_section_with_real_types(manager_client, demo, hostile_counterpart):
+    error_lookalike = Organisation.objects.create(name="#N/A", country="JP", kind=Organisation.Kind.COMPANY)
+    demo.meetings.get(topic__startswith="Peptide drug discovery").counterpart_organisations.add(error_lookalike)
     kpis = page_kpis(manager_client.get(report_url(demo)).content.decode())
     response = manager_client.post(export_url(demo, "xlsx"))
     assert response.status_code == 200
@@ -105,6 +108,12 @@ def test_xlsx_has_a_sheet_per_section_with_real_types(manager_client, demo, host
     assert cells["Takeda Pharmaceutical"][1].value == "武田薬品工業"
     hostile = cells[HOSTILE][0]
     assert hostile.data_type == "s", "stored as text, not as a formula"
+    assert hostile.quotePrefix, "and stays text when someone edits it in Excel"
+    assert cells["#N/A"][0].data_type == "s", "text, not an error value"
+    assert cells["Takeda Pharmaceutical"][0].data_type == "s" and not cells["Takeda Pharmaceutical"][0].quotePrefix
+    steps = [row[10] for row in meetings.iter_rows(min_row=2) if row[10].value and len(row[10].value) > 60]
+    assert steps and all(cell.alignment.wrap_text for cell in steps), "long text wraps"
+    assert meetings["A2"].number_format == "yyyy-mm-dd hh:mm" and meetings["L2"].data_type == "n"
     # And in the file itself: no formula anywhere.
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
@@ -137,7 +146,28 @@ def test_pdf_has_cover_figures_charts_japanese_names_and_page_numbers(manager_cl
     assert "協和キリン" in text
     assert f"Page 2 of {pages}" in flat and f"Page {pages} of {pages}" in flat
     assert "Partnering meetings held per day" in flat and "Outcomes by kind" in flat
+    # A mission this size is printed whole; the long free text is left to the spreadsheets.
+    assert "more meetings" not in flat and "All columns are in the CSV and XLSX exports." in flat
     assert ReportExport.objects.filter(mission=demo, format="pdf").count() == 1
+
+
+def test_pdf_prints_the_first_rows_of_each_table_and_says_how_many_more(manager_client, demo, settings):
+    settings.REPORT_PDF_ROWS_PER_SECTION = 5
+    meetings, followups = demo.meetings.count(), demo.followups.count()
+    assert meetings > 5 and followups > 5
+    response = manager_client.post(export_url(demo, "pdf"))
+    text, _ = pdf_text(response.content)
+    flat = re.sub(r"\s+", " ", text)
+    assert f"Partnering meetings ({meetings}) The first 5 of {meetings}, by start time." in flat
+    assert f"… and {meetings - 5} more meetings: see the CSV or XLSX export." in flat
+    assert f"… and {followups - 5} more follow-ups: see the CSV or XLSX export." in flat
+    section = flat[flat.index("Partnering meetings (") : flat.index("more meetings")]
+    starts = re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d", section)
+    first = [timezone.localtime(m.starts_at, demo.tz) for m in demo.meetings.order_by("starts_at", "pk")[:5]]
+    assert starts == [f"{dt:%Y-%m-%d %H:%M}" for dt in first], "the first five meetings, in time order"
+    # The spreadsheets still hold every row.
+    csv_text = b"".join(manager_client.post(export_url(demo, "csv")).streaming_content).decode("utf-8-sig")
+    assert len(csv_sections(csv_text)["Partnering meetings"]) - 1 == meetings
 
 
 def test_invalid_filters_export_nothing(manager_client, demo):
