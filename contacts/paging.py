@@ -5,7 +5,9 @@ reads them all. The count here stops at ``cap`` ("1000+ people"); the page reads
 one row more than it shows to know whether there is a next page. Three queries,
 whatever the size: the count, the page's ids (ordered, sliced, without joins) and
 those records (``rows``: the unfiltered list queryset with its joins and
-annotations, so that a search's candidate set is not computed a third time).
+annotations, so that a search's candidate set is not computed again). A text
+search's candidate set is bounded: its ranked ids are read once and give both
+the count and the page (two queries).
 """
 
 from django.utils.functional import cached_property
@@ -13,6 +15,8 @@ from django.utils.functional import cached_property
 COUNT_CAP = 1000
 # Beyond this a page is not offered (the offset would read 100 000 rows): filters narrow the list.
 MAX_PAGE = 4000
+# A safety limit for a "bounded" queryset (see CappedPaginator).
+BOUNDED_LIMIT = 5000
 
 
 class CappedPage:
@@ -48,14 +52,19 @@ class CappedPage:
 
 
 class CappedPaginator:
-    def __init__(self, queryset, per_page: int, *, rows=None, cap: int | None = None):
+    def __init__(self, queryset, per_page: int, *, rows=None, cap: int | None = None, bounded: bool = False):
+        """``bounded``: the queryset is known to be small (a search's candidate set): its ids are
+        read once, ranked, and give both the count and the page (one query instead of two)."""
         self.queryset = queryset
         self.rows = queryset if rows is None else rows
         self.per_page = per_page
         self.cap = COUNT_CAP if cap is None else cap
+        self._all_ids = list(queryset.values_list("pk", flat=True)[:BOUNDED_LIMIT]) if bounded else None
 
     @cached_property
     def _counted(self) -> int:
+        if self._all_ids is not None:
+            return len(self._all_ids)
         # COUNT(*) FROM (SELECT … LIMIT cap + 1): stops after cap + 1 rows.
         return self.queryset.order_by().values("pk")[: self.cap + 1].count()
 
@@ -86,7 +95,10 @@ class CappedPaginator:
         offset = (number - 1) * self.per_page
         # The page's ids first (ordered, sliced; no joins), then those rows with their related
         # records: a ranked search sorts its candidates' ids, not candidates joined to everything.
-        ids = list(self.queryset.values_list("pk", flat=True)[offset : offset + self.per_page + 1])
+        if self._all_ids is not None:
+            ids = self._all_ids[offset : offset + self.per_page + 1]
+        else:
+            ids = list(self.queryset.values_list("pk", flat=True)[offset : offset + self.per_page + 1])
         position = {pk: i for i, pk in enumerate(ids)}
         rows = sorted(self.rows.filter(pk__in=ids), key=lambda record: position[record.pk])
         return CappedPage(rows[: self.per_page], number, len(rows) > self.per_page, self)

@@ -16,7 +16,11 @@ PAGE_SIZE = 25
 
 
 def _listing(request, filterset, rows):
-    page = CappedPaginator(filterset.qs, PAGE_SIZE, rows=rows).get_page(request.GET.get("page"))
+    # A text search lists a bounded candidate set (see contacts/filters.py): read its ranked ids once.
+    queryset = filterset.qs  # validates the form (an invalid field is reported and ignored)
+    searching = bool(getattr(filterset.form, "cleaned_data", {}).get("q"))
+    paginator = CappedPaginator(queryset, PAGE_SIZE, rows=rows, bounded=searching)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return {
