@@ -5,22 +5,17 @@ sector id that is not a number) is reported on the page and ignored; it never
 raises an error."""
 
 import django_filters
-from django.db.models import F, Q, Value
-from django.db.models.functions import Replace
 from django_countries import countries
 
-from . import selectors
+from . import search, selectors
 from .models import Organisation, Person, Sector
 from .selectors import activity_provider
 
-
-def _search_terms(value: str) -> list[str]:
-    return [term for term in value.split() if term][:8]
-
-
-def _native_compact(field: str):
-    """The native-script name without spaces, so 佐藤健 finds 佐藤 健."""
-    return Replace(F(field), Value(" "), Value(""))
+# A text search lists at most this many matches (plus the exact and prefix matches), best first:
+# ranking needs every row it ranks, and nobody reads past the first pages of thousands.
+SEARCH_CANDIDATES = 500
+# Email addresses are searched by substring from this length (a trigram index needs three letters).
+MIN_EMAIL_TERM = 3
 
 
 def _country_choices(queryset_values):
@@ -42,6 +37,28 @@ class DirectoryFilterSet(django_filters.FilterSet):
             (str(mission.pk), mission.title) for mission in activity_provider().missions(user=user)
         ]
 
+    def filter_queryset(self, queryset):
+        # The text search last, so that its bounded candidate set is drawn from the records the
+        # other filters leave (q=sato&country=JP lists Japanese Satos, not a sample of all Satos).
+        query = self.form.cleaned_data.get("q")
+        others = {name: value for name, value in self.form.cleaned_data.items() if name != "q"}
+        for name, value in others.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return self.filters["q"].filter(queryset, query) if query else queryset
+
+    def filter_search(self, queryset, name, value):
+        """The typeahead's match (Latin with typos, Japanese bigrams), plus the extra arms of
+        ``_other_matches``; every arm is an index scan stopped after SEARCH_CANDIDATES rows. The
+        page is ranked like the typeahead: exact and prefix matches, then the closest spelling."""
+        pool = search.candidates(queryset, value, limit=SEARCH_CANDIDATES) or []
+        pool += [arm.order_by().values("pk")[:SEARCH_CANDIDATES] for arm in self._other_matches(queryset, value)]
+        if not pool:
+            return queryset.none()
+        return search.rank(queryset.filter(pk__in=pool[0].union(*pool[1:])), value)
+
+    def _other_matches(self, queryset, value):
+        return []
+
 
 class OrganisationFilter(DirectoryFilterSet):
     kind = django_filters.ChoiceFilter(label="Kind", choices=Organisation.Kind.choices, empty_label="Any kind")
@@ -55,17 +72,9 @@ class OrganisationFilter(DirectoryFilterSet):
         super().__init__(*args, **kwargs)
         self.filters["country"].extra["choices"] = _country_choices(selectors.organisation_countries())
 
-    def filter_search(self, queryset, name, value):
-        for term in _search_terms(value):
-            compact = term.replace(" ", "")
-            queryset = queryset.alias(native_compact=_native_compact("name_native")).filter(
-                Q(name__icontains=term)
-                | Q(name_native__icontains=term)
-                | Q(native_compact__icontains=compact)
-                | Q(name_reading__icontains=term)
-                | Q(city__icontains=term)
-            )
-        return queryset
+    def _other_matches(self, queryset, value):
+        # The city, whole (an index on UPPER(city)): "tokyo" lists organisations in Tokyo.
+        return [queryset.filter(city__iexact=value.strip())] if value.strip() else []
 
     def filter_sector(self, queryset, name, value):
         return queryset.filter(pk__in=Organisation.sectors.through.objects.filter(sector=value).values("organisation"))
@@ -94,21 +103,18 @@ class PersonFilter(DirectoryFilterSet):
         super().__init__(*args, **kwargs)
         self.filters["country"].extra["choices"] = _country_choices(selectors.organisation_countries(with_people=True))
 
-    def filter_search(self, queryset, name, value):
-        for term in _search_terms(value):
-            compact = term.replace(" ", "")
-            queryset = queryset.alias(native_compact=_native_compact("name_native")).filter(
-                Q(given_name__icontains=term)
-                | Q(family_name__icontains=term)
-                | Q(name_native__icontains=term)
-                | Q(native_compact__icontains=compact)
-                | Q(name_reading__icontains=term)
-                | Q(email__icontains=term)
-                | Q(job_title__icontains=term)
-                | Q(organisation__name__icontains=term)
-                | Q(organisation__name_native__icontains=term)
-            )
-        return queryset
+    def _other_matches(self, queryset, value):
+        arms = []
+        term = value.strip()
+        if len(term) >= MIN_EMAIL_TERM and " " not in term:
+            # Any part of the address ("sato@", "takeda.com"): a trigram index on UPPER(email).
+            arms.append(queryset.filter(email__icontains=term))
+        # The people of the organisations the same words find ("takeda", 「武田」).
+        organisations = search.candidates(Organisation.objects.all(), value, limit=SEARCH_CANDIDATES)
+        if organisations is not None:
+            found = organisations[0].union(*organisations[1:])
+            arms.append(queryset.filter(organisation__in=found))
+        return arms
 
     def filter_sector(self, queryset, name, value):
         through = Organisation.sectors.through.objects.filter(sector=value)

@@ -26,16 +26,23 @@ The PostgreSQL indexes are created by the migration that adds the columns
 
 import re
 import unicodedata
+from contextlib import contextmanager
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Collate, Replace
 
 from .models import Organisation, Person
 
 MIN_LATIN_LENGTH = 2
 RESULT_LIMIT = 10
+# The typeahead ranks at most this many matches besides the prefix matches (a common surname
+# such as 佐藤 has thousands; ranking them all means reading them all).
+CANDIDATES = 300
+# Prefix matches always kept in a directory search's candidate set.
+PREFIX_LIMIT = 100
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -104,11 +111,29 @@ def _grams_array():
     return Func(F("search_grams"), Value(" "), function="string_to_array", output_field=ArrayField(TextField()))
 
 
-def _matching(queryset: QuerySet, query: str) -> QuerySet | None:
+def _bytewise(expression):
+    """Byte order ("C" collation): what the prefix indexes are built with, so LIKE 'x%' and
+    ORDER BY are both answered by one index range scan."""
+    return Collate(expression, "C") if connection.vendor == "postgresql" else expression
+
+
+def _native_key():
+    """The native-script name without spaces (ASCII or ideographic), so 佐藤健 finds 佐藤 健."""
+    compact = Replace(Replace(F("name_native"), Value(" "), Value("")), Value("\u3000"), Value(""))
+    return _bytewise(compact)
+
+
+def parse(query: str) -> tuple[str, str] | None:
+    """(Latin words joined, native-script letters) of a query, or None when there is too little to search on."""
     latin_words, native = split_scripts(query)
     latin = " ".join(latin_words)
     if not native and len(latin) < MIN_LATIN_LENGTH:
         return None
+    return latin, native
+
+
+def _condition(queryset: QuerySet, latin: str, native: str) -> tuple[QuerySet, Q]:
+    """What a matching record satisfies; every part is answered by a GIN index."""
     postgres = connection.vendor == "postgresql"
     condition = Q()
     if native:
@@ -133,27 +158,126 @@ def _matching(queryset: QuerySet, query: str) -> QuerySet | None:
             condition &= Q(search_key__trigram_word_similar=latin)
         else:
             condition &= Q(search_key__contains=latin)
-    queryset = queryset.filter(condition, merged_into__isnull=True)
-    # Best first: names that start with the query, then the closest spelling.
-    order = [Case(When(search_key__startswith=latin, then=0), default=1, output_field=IntegerField())] if latin else []
-    if postgres and latin:
-        queryset = queryset.annotate(closeness=TrigramWordSimilarity(Value(latin), "search_key"))
-        order.append(F("closeness").desc())
-    return queryset.order_by(*order, *queryset.model._meta.ordering)
+    return queryset, condition
+
+
+def _prefixed(queryset: QuerySet, latin: str, native: str) -> QuerySet:
+    """Records whose key starts with the query, in key order (the exact name first): one range
+    scan of a btree index, however many records match."""
+    order = []
+    if native:
+        queryset = queryset.alias(native_key=_native_key()).filter(native_key__startswith=native)
+        order.append("native_key")
+    if latin:
+        queryset = queryset.alias(latin_key=_bytewise(F("search_key"))).filter(latin_key__startswith=latin)
+        order.append("latin_key")
+    return queryset.order_by(*order, "pk")
+
+
+def _ranked(queryset: QuerySet, latin: str, native: str) -> QuerySet:
+    """Best first: names that start with the query, then the closest spelling, then name order.
+    Sorting needs every row it ranks: apply it to a bounded candidate set."""
+    order = []
+    if native:
+        queryset = queryset.alias(native_key=_native_key())
+        order.append(Case(When(native_key__startswith=native, then=0), default=1, output_field=IntegerField()))
+    if latin:
+        order.append(Case(When(search_key__startswith=latin, then=0), default=1, output_field=IntegerField()))
+        if connection.vendor == "postgresql":
+            queryset = queryset.alias(closeness=TrigramWordSimilarity(Value(latin), "search_key"))
+            order.append(F("closeness").desc())
+    return queryset.order_by(*order, *queryset.model._meta.ordering, "pk")
+
+
+def _matching(queryset: QuerySet, query: str) -> QuerySet | None:
+    parsed = parse(query)
+    if parsed is None:
+        return None
+    queryset, condition = _condition(queryset, *parsed)
+    return _ranked(queryset.filter(condition, merged_into__isnull=True), *parsed)
+
+
+def candidates(queryset: QuerySet, query: str, *, limit: int) -> list[QuerySet] | None:
+    """Querysets of ids (to union) of at most ``limit`` records of ``queryset`` matching ``query``, found
+    in index order and unranked, and of the first PREFIX_LIMIT whose key starts with it, so that the
+    exact name is never left out of a large match set. None when there is nothing to search on."""
+    parsed = parse(query)
+    if parsed is None:
+        return None
+    base = queryset.filter(merged_into__isnull=True)
+    matching, condition = _condition(base, *parsed)
+    return [
+        matching.filter(condition).order_by().values("pk")[:limit],
+        _prefixed(base, *parsed).values("pk")[:PREFIX_LIMIT],
+    ]
+
+
+def rank(queryset: QuerySet, query: str) -> QuerySet:
+    parsed = parse(query)
+    return queryset if parsed is None else _ranked(queryset, *parsed)
+
+
+@contextmanager
+def _index_scans():
+    """Forbid sequential scans for one query. ``word_similarity`` costs far more per row than the
+    planner assumes, so for "the first N matches" it prefers reading the table until N rows pass the
+    filter (37 000 rows, 90 ms for "sato" among a million people) to the trigram index (15 ms)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:  # set it back: the transaction goes on after this query
+            cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
+            yield
+            cursor.execute("SELECT set_config('enable_seqscan', 'on', true)")
+            return
+        with transaction.atomic():  # the setting ends with this transaction
+            cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
+            yield
+
+
+def _search(queryset: QuerySet, query: str, limit: int) -> list:
+    """Up to three steps, each run only if the list is not full yet, each reading a bounded number
+    of rows however many records match:
+
+    1. names whose key starts with the query, straight from a btree in key order (the exact name first);
+    2. names containing the query as typed (trigram GIN, every trigram required: a few short lists);
+    3. the close spellings ("Takda"): word similarity, any trigram may be missing, so the GIN reads
+       the long lists of common trigrams; only when 1 and 2 found too little.
+
+    Steps 2 and 3 rank at most CANDIDATES matches (an index scan stopped early)."""
+    parsed = parse(query)
+    if parsed is None:
+        return []
+    latin, native = parsed
+    queryset = queryset.filter(merged_into__isnull=True)
+    found = list(_prefixed(queryset, latin, native)[:limit])
+    base = queryset.model.objects.filter(merged_into__isnull=True)
+    fuzzy_base, fuzzy = _condition(base, latin, native)
+    steps = [(fuzzy_base, fuzzy)]
+    if len(latin) > MIN_LATIN_LENGTH and connection.vendor == "postgresql":
+        exact_base, exact = _condition(base, "", native)
+        steps.insert(0, (exact_base, exact & Q(search_key__contains=latin)))
+    for matching, condition in steps:
+        if len(found) >= limit:
+            break
+        pool = matching.filter(condition).exclude(pk__in=[record.pk for record in found]).order_by()
+        ranked = _ranked(queryset.filter(pk__in=pool.values("pk")[:CANDIDATES]), latin, native)
+        with _index_scans():
+            found.extend(ranked[: limit - len(found)])
+    return found
 
 
 def search_organisations(query: str, *, limit: int = RESULT_LIMIT) -> list[Organisation]:
-    queryset = _matching(Organisation.objects.all(), query)
-    return [] if queryset is None else list(queryset[:limit])
+    return _search(Organisation.objects.all(), query, limit)
 
 
 def search_people(query: str, *, limit: int = RESULT_LIMIT) -> list[Person]:
-    queryset = _matching(Person.objects.select_related("organisation"), query)
-    return [] if queryset is None else list(queryset[:limit])
+    return _search(Person.objects.select_related("organisation"), query, limit)
 
 
 def organisations_matching(query: str) -> QuerySet[Organisation]:
-    """The unsliced queryset (for EXPLAIN in tests and for filters)."""
+    """Every match, ranked (unsliced; for EXPLAIN in tests)."""
     queryset = _matching(Organisation.objects.all(), query)
     return Organisation.objects.none() if queryset is None else queryset
 

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from .. import selectors, services
@@ -11,12 +10,17 @@ from ..access import can_edit_directory, get_organisation_for_user, get_person_f
 from ..duplicates import organisation_duplicates, person_duplicates
 from ..filters import OrganisationFilter, PersonFilter
 from ..forms import OrganisationForm, PersonForm
+from ..paging import CappedPaginator
 
 PAGE_SIZE = 25
 
 
-def _listing(request, filterset):
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+def _listing(request, filterset, rows):
+    # A text search lists a bounded candidate set (see contacts/filters.py): read its ranked ids once.
+    queryset = filterset.qs  # validates the form (an invalid field is reported and ignored)
+    searching = bool(getattr(filterset.form, "cleaned_data", {}).get("q"))
+    paginator = CappedPaginator(queryset, PAGE_SIZE, rows=rows, bounded=searching)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return {
@@ -31,13 +35,15 @@ def _listing(request, filterset):
 @login_required
 def organisation_list(request):
     filterset = OrganisationFilter(request.GET or None, queryset=selectors.organisation_list(), request=request)
-    return render(request, "contacts/organisation_list.html", _listing(request, filterset))
+    return render(
+        request, "contacts/organisation_list.html", _listing(request, filterset, selectors.organisation_list())
+    )
 
 
 @login_required
 def person_list(request):
     filterset = PersonFilter(request.GET or None, queryset=selectors.person_list(), request=request)
-    return render(request, "contacts/person_list.html", _listing(request, filterset))
+    return render(request, "contacts/person_list.html", _listing(request, filterset, selectors.person_list()))
 
 
 @login_required

@@ -134,3 +134,46 @@ def test_indexes_serve_two_kanji_latin_and_misspelt_queries(many_contacts, taked
         plan = _plan(organisations_matching(query))
         assert "contacts_org_search_key_trgm" in plan, plan
     assert takeda in organisations_matching("Takda")
+
+
+def test_exact_name_comes_first_among_many_matches(takeda):
+    """More matches than the typeahead lists: the exact name is still first, then the names
+    that start with the query, then the rest."""
+    for i in range(40):
+        OrganisationFactory(name=f"Takeda Trading {i:02d}", name_native=f"武田商事{i:02d}")
+        OrganisationFactory(name=f"Nishi Takeda {i:02d}", name_native=f"西武田{i:02d}")
+    exact = OrganisationFactory(name="Takeda", name_native="武田")
+    assert search_organisations("takeda")[0] == exact
+    assert search_organisations("武田")[0] == exact
+    assert all(o.name.startswith("Takeda") for o in search_organisations("takeda"))
+    assert all(o.name_native.startswith("武田") for o in search_organisations("武田"))
+    assert len(search_organisations("西武田")) == 10
+
+
+def test_typos_are_found_when_nothing_starts_with_the_query(takeda, sato):
+    assert search_organisations("Takda")[0] == takeda
+    assert search_people("Satou") == [sato]
+    assert search_people("Ken Sato") == [sato]
+
+
+LOOKUP_MAX_QUERIES = 3 + 1 + 2 * 3  # session, user, nav role; prefix; two ranked steps
+
+
+@pytest.mark.parametrize("query", ["Take", "武田", "Takda", "sa", "佐藤"])
+def test_lookup_query_count_does_not_grow_with_matches(
+    client, world, takeda, sato, django_assert_max_num_queries, query
+):
+    """Session, user and nav role, then at most: the prefix step, and for each of the two ranked steps the
+    step between setting and resetting enable_seqscan (the reset is only needed inside an outer
+    transaction, as in this test). Each step reads a bounded number of rows."""
+    client.login(username="dave", password=PASSWORD)
+    for name in ("contacts:organisation-lookup", "contacts:person-lookup"):
+        with django_assert_max_num_queries(LOOKUP_MAX_QUERIES):
+            client.get(reverse(name), {"q": query})
+    for i in range(30):
+        OrganisationFactory(name=f"Takeda Unit {i}", name_native=f"武田部門{i}")
+        Person.objects.create(given_name=f"Kenji{i}", family_name="Sato", name_native=f"佐藤 健{i}")
+    for name in ("contacts:organisation-lookup", "contacts:person-lookup"):
+        with django_assert_max_num_queries(LOOKUP_MAX_QUERIES):
+            response = client.get(reverse(name), {"q": query})
+        assert response.content.decode().count('role="option"') <= 10 + 1  # and "New …"
