@@ -203,7 +203,15 @@ class Person(TrackedModel):
         verbose_name_plural = "people"
         indexes = [
             models.Index(Lower("email"), name="person_email_ci"),
-            models.Index(fields=["family_name", "given_name", "id"], name="person_name_order"),
+            # The directory's order. Only live (unmerged) people, with their organisation in the
+            # index, so a filter on the organisation (e.g. its country) walks the index without
+            # reading the table.
+            models.Index(
+                fields=["family_name", "given_name", "id"],
+                include=["organisation"],
+                condition=Q(merged_into__isnull=True),
+                name="person_name_order_live",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(family_name=""), name="person_family_name_not_empty"),
