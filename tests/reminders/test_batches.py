@@ -7,6 +7,9 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 
 from followups import reminders
 from followups.models import ReminderEmail
@@ -111,3 +114,35 @@ def test_a_batch_out_of_time_hands_its_rows_back_untouched(trip, smtp, settings)
     settings.REMINDERS_BATCH_SECONDS = 30
     dispatch(DAY_31)
     assert_delivered_once_each(smtp)
+
+
+class HangsOnTheThirdBackend(BaseEmailBackend):
+    """Accepts two messages; the third hangs until Celery's soft time limit interrupts it."""
+
+    def send_messages(self, messages):
+        from django.core import mail
+
+        if len(mail.outbox) == 2:
+            raise SoftTimeLimitExceeded()
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+def test_a_batch_stopped_by_the_time_limit_keeps_the_email_in_flight_claimed_and_hands_back_the_rest(trip, settings):
+    settings.EMAIL_BACKEND = "tests.reminders.test_batches.HangsOnTheThirdBackend"
+    with pytest.raises(SoftTimeLimitExceeded):
+        reminders.reminders_send_batch(now=DAY_31)
+    assert len(mail.outbox) == 2
+    # Whether the server took the third is unknown: it stays claimed until the lease runs out.
+    sending = ReminderEmail.objects.get(state=State.SENDING)
+    assert sending.attempts == 1
+    assert states() == {State.SENT: 2, State.SENDING: 1, State.PENDING: 9}
+    assert set(ReminderEmail.objects.filter(state=State.PENDING).values_list("attempts", "claimed_at")) == {(0, None)}
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    dispatch(DAY_31)
+    assert len(mail.outbox) == 2 + 9
+    later = DAY_31 + timedelta(seconds=settings.REMINDERS_SENDING_LEASE_SECONDS + 1)
+    dispatch(later)
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox].count(sending.message_id) == 1
+    assert states() == {State.SENT: 12}
