@@ -370,20 +370,19 @@ def _finish(reminder: ReminderEmail, now: datetime, **fields) -> bool:
     )
 
 
-def _mark_sent(reminder: ReminderEmail, now: datetime) -> bool:
-    """Record a message the SMTP server accepted, committed at once but without waiting for the
-    write-ahead log to reach the disk (`synchronous_commit = off`, this transaction only).
+def _wait_for_the_disk(wait: bool) -> None:
+    """While a batch sends, its outcome updates commit without waiting for the write-ahead log to
+    reach the disk (`synchronous_commit = off` for this connection, set back when the batch ends).
 
-    The update is visible as soon as it returns, so a worker that dies right after it changes
-    nothing; only a crash of PostgreSQL itself within about half a second (three
-    `wal_writer_delay`s) could forget it, and the row would then be sent again, with the same
-    Message-ID, after the lease. Waiting for the disk on every email cost more than all the
+    Each update is committed and visible as soon as it returns, so a worker that dies right after
+    it changes nothing. Only a crash of PostgreSQL itself within about half a second (three
+    `wal_writer_delay`s) could forget some: a forgotten `sent` goes back to `sending` and is sent
+    again after the lease, with the same Message-ID; a forgotten failure or release is retried
+    after the lease. No email is lost. Waiting for the disk once per email cost more than all the
     rest of the database work of a batch."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        return _finish(reminder, now, state=State.SENT, sent_at=now, last_error="")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET synchronous_commit TO {'DEFAULT' if wait else 'OFF'}")
 
 
 def _finish_many(rows: list[ReminderEmail], now: datetime, **fields) -> int:
@@ -529,6 +528,7 @@ def reminders_send_batch(*, now: datetime | None = None, ids: list[int] | None =
     backend = get_connection()
     connected = False
     stop_at = monotonic() + batch_seconds()
+    _wait_for_the_disk(False)
     try:
         while untried and monotonic() < stop_at:
             row = untried[0]
@@ -564,9 +564,9 @@ def reminders_send_batch(*, now: datetime | None = None, ids: list[int] | None =
                     _close(backend)
                     connected = False
                 continue
-            # The SMTP server has the message: record it at once, to keep the window in which a
-            # crash would cause a second delivery as short as possible.
-            outcome[State.SENT] += _mark_sent(row, now)
+            # The SMTP server has the message: record it at once (autocommit) to keep the window
+            # in which a crash would cause a second delivery as short as possible.
+            outcome[State.SENT] += _finish(row, now, state=State.SENT, sent_at=now, last_error="")
     finally:
         if connected:
             _close(backend)
@@ -577,6 +577,10 @@ def reminders_send_batch(*, now: datetime | None = None, ids: list[int] | None =
             except Exception:
                 logger.exception("Could not release %s unsent reminder(s); the lease will", len(untried))
             outcome["released"] += len(untried)
+        try:
+            _wait_for_the_disk(True)
+        except Exception:  # the connection is broken; Django drops it after the task
+            logger.exception("Could not restore synchronous_commit")
     return outcome
 
 
