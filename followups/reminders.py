@@ -36,7 +36,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -470,13 +470,15 @@ class SendingBatch:
         digests = {(r.mission_id, r.recipient_id) for r in rows if r.kind == Kind.DIGEST}
         open_followups: dict[tuple[int, int], list[FollowUp]] = defaultdict(list)
         if digests:
-            followups = _open_followups().filter(
-                mission_id__in={m for m, _ in digests}, assignee__person_id__in={p for _, p in digests}
-            )
-            for followup in followups:
-                key = (followup.mission_id, followup.assignee.person_id)
-                if key in digests:
-                    open_followups[key].append(followup)
+            people_by_mission: dict[int, set[int]] = defaultdict(set)
+            for mission_id, person_id in digests:
+                people_by_mission[mission_id].add(person_id)
+            # One condition per mission (a batch's digests come from few), so only their rows are read.
+            wanted = Q()
+            for mission_id, people in people_by_mission.items():
+                wanted |= Q(mission_id=mission_id, assignee__person_id__in=people)
+            for followup in _open_followups().filter(wanted):
+                open_followups[(followup.mission_id, followup.assignee.person_id)].append(followup)
         summaries = {(r.mission_id, r.recipient_id) for r in rows if r.kind == Kind.SUMMARY}
         organisers = set()
         if summaries:
