@@ -16,22 +16,27 @@ Writing rows — call these in the same transaction as the change:
     pending ones no longer wanted); sent rows are never touched.
 
 Sending — ``reminders_dispatch`` (beat, every minute) recovers rows stuck in
-``sending`` past the lease, then hands each due row's id to ``reminder_send``,
-which claims the row with a compare-and-swap (pending -> sending), re-checks
-that the email is still wanted, sends it and records the outcome.
+``sending`` past the lease, then enqueues one ``reminders_send_batch`` per
+REMINDERS_BATCH_SIZE due rows. Each batch claims its rows in one statement
+(pending -> sending, ``FOR UPDATE SKIP LOCKED`` so batches side by side take
+different rows), re-checks them in a few set-based queries, sends them over one
+SMTP connection and records each outcome as soon as the server has answered.
 """
 
 import logging
 import smtplib
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 from zoneinfo import ZoneInfo
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import F, QuerySet
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -80,7 +85,19 @@ def sending_lease() -> timedelta:
 
 
 def batch_size() -> int:
+    """Rows one send task claims and sends over one SMTP connection."""
     return _setting("BATCH_SIZE", 200)
+
+
+def max_batches_per_dispatch() -> int:
+    """Send tasks one dispatch (every minute) enqueues at most: BATCH_SIZE × this rows a minute."""
+    return _setting("MAX_BATCHES_PER_DISPATCH", 100)
+
+
+def batch_seconds() -> int:
+    """A batch starts no new message after this long, and hands the rest back: it stays well inside
+    the send task's time limits even when the SMTP server is slow."""
+    return _setting("BATCH_SECONDS", 30)
 
 
 # --- when and to whom ------------------------------------------------------------------------------
@@ -306,21 +323,78 @@ def reminders_recover_stale(*, now: datetime) -> int:
     return failed + retried
 
 
-def reminders_due_ids(*, now: datetime, limit: int | None = None) -> list[int]:
+def _due(now: datetime) -> QuerySet[ReminderEmail]:
+    return ReminderEmail.objects.filter(state=State.PENDING, next_attempt_at__lte=now)
+
+
+def reminders_batches_due(*, now: datetime) -> int:
+    """How many send batches the due rows fill (at most REMINDERS_MAX_BATCHES_PER_DISPATCH)."""
+    size = batch_size()
+    due = _due(now).order_by()[: size * max_batches_per_dispatch()].count()
+    return -(-due // size)
+
+
+def _claim(*, now: datetime, limit: int, ids: list[int] | None = None) -> list[ReminderEmail]:
+    """Claim up to `limit` due rows (pending -> sending, one more attempt each) and load them.
+
+    `FOR UPDATE SKIP LOCKED` lets batches running side by side take disjoint rows
+    without waiting for each other; a row locked by a rearm in progress is left for
+    the next batch. Inside the lock the rows are still pending and due, so the update
+    is the same compare-and-swap as before, for the whole batch in one statement."""
+    due = _due(now) if ids is None else _due(now).filter(pk__in=ids)
+    with transaction.atomic():
+        claimed = list(
+            due.order_by("next_attempt_at", "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not claimed:
+            return []
+        ReminderEmail.objects.filter(pk__in=claimed).update(
+            state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1, modified_at=now
+        )
     return list(
-        ReminderEmail.objects.filter(state=State.PENDING, next_attempt_at__lte=now)
+        ReminderEmail.objects.filter(pk__in=claimed)
+        .select_related("mission", "recipient__user", "followup__assignee")
         .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[: limit or batch_size()]
     )
 
 
-def _finish(reminder: ReminderEmail, attempt: int, now: datetime, **fields) -> bool:
+def _finish(reminder: ReminderEmail, now: datetime, **fields) -> bool:
     """Record an outcome, only if this attempt still owns the row (conditional on state and attempt number)."""
     return (
-        ReminderEmail.objects.filter(pk=reminder.pk, state=State.SENDING, attempts=attempt).update(
+        ReminderEmail.objects.filter(pk=reminder.pk, state=State.SENDING, attempts=reminder.attempts).update(
             claimed_at=None, modified_at=now, **fields
         )
         == 1
+    )
+
+
+def _wait_for_the_disk(wait: bool) -> None:
+    """While a batch sends, its outcome updates commit without waiting for the write-ahead log to
+    reach the disk (`synchronous_commit = off` for this connection, set back when the batch ends).
+
+    Each update is committed and visible as soon as it returns, so a worker that dies right after
+    it changes nothing. Only a crash of PostgreSQL itself within about half a second (three
+    `wal_writer_delay`s) could forget some: a forgotten `sent` goes back to `sending` and is sent
+    again after the lease, with the same Message-ID; a forgotten failure or release is retried
+    after the lease. No email is lost. Waiting for the disk once per email cost more than all the
+    rest of the database work of a batch."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET synchronous_commit TO {'DEFAULT' if wait else 'OFF'}")
+
+
+def _finish_many(rows: list[ReminderEmail], now: datetime, **fields) -> int:
+    """`_finish` for many rows: one update per attempt number (rows of a batch usually share one)."""
+    by_attempt: dict[int, list[int]] = defaultdict(list)
+    for row in rows:
+        by_attempt[row.attempts].append(row.pk)
+    return sum(
+        ReminderEmail.objects.filter(pk__in=pks, state=State.SENDING, attempts=attempt).update(
+            claimed_at=None, modified_at=now, **fields
+        )
+        for attempt, pks in by_attempt.items()
     )
 
 
@@ -332,6 +406,23 @@ def _is_permanent(error: Exception) -> bool:
     if isinstance(error, smtplib.SMTPResponseException):
         return 500 <= error.smtp_code < 600
     return False
+
+
+def _connection_lost(backend, error: Exception) -> bool:
+    """After this error, is the SMTP connection unusable? True for a dropped or timed-out socket and for a
+    421 (smtplib closes the connection on it); False for an answer about this one message (4xx/5xx to
+    RCPT, MAIL or DATA), after which smtplib has reset the transaction and the next message can follow."""
+    if isinstance(error, smtplib.SMTPServerDisconnected) or not isinstance(error, smtplib.SMTPException):
+        return True
+    client = getattr(backend, "connection", None)
+    return isinstance(client, smtplib.SMTP) and client.sock is None
+
+
+def _close(backend) -> None:
+    try:
+        backend.close()
+    except Exception:  # the connection is being dropped anyway; a failed QUIT changes nothing
+        logger.debug("Closing the mail connection failed", exc_info=True)
 
 
 def _describe(error: Exception) -> str:
@@ -348,60 +439,170 @@ def _describe(error: Exception) -> str:
     return f"Could not reach the mail server: {type(error).__name__}: {error}"
 
 
-def reminder_send(*, reminder_id: int, now: datetime | None = None) -> str:
-    """Claim, re-check, send and record one reminder. Returns the row's new state, or "skipped".
-
-    Safe to call any number of times for the same id, concurrently: only the
-    caller whose conditional update moves the row from pending to sending goes on.
-    """
-    now = now or timezone.now()
-    claimed = ReminderEmail.objects.filter(pk=reminder_id, state=State.PENDING, next_attempt_at__lte=now).update(
-        state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1, modified_at=now
-    )
-    if claimed != 1:
-        return "skipped"
-    reminder = ReminderEmail.objects.select_related("mission", "recipient__user", "followup__assignee").get(
-        pk=reminder_id
-    )
-    attempt = reminder.attempts
-    reason = _why_not_now(reminder)
-    if reason:
-        _finish(reminder, attempt, now, state=State.CANCELLED, cancel_reason=reason)
-        return State.CANCELLED
-    try:
-        message = build_message(reminder, now=now)
-    except Exception as error:
-        logger.exception("Reminder %s could not be rendered", reminder.pk)
-        _finish(reminder, attempt, now, state=State.FAILED, last_error=f"Could not build the email: {error!r}"[:2000])
-        return State.FAILED
-    try:
-        message.send()
-    except Exception as error:
-        permanent = _is_permanent(error)
-        text = _describe(error)[:2000]
+def _record_failure(rows: list[ReminderEmail], now: datetime, error: Exception, outcome: Counter) -> None:
+    """A failed attempt for each row: retried with backoff, or failed for good (5xx, or the last attempt)."""
+    text = _describe(error)[:2000]
+    permanent = _is_permanent(error)
+    by_attempt: dict[int, list[ReminderEmail]] = defaultdict(list)
+    for row in rows:
+        by_attempt[row.attempts].append(row)
+    for attempt, group in by_attempt.items():
         if permanent or attempt >= max_attempts():
-            logger.error("Reminder %s failed for good: %s", reminder.pk, text)
-            _finish(reminder, attempt, now, state=State.FAILED, last_error=text)
-            return State.FAILED
-        logger.warning("Reminder %s will be retried: %s", reminder.pk, text)
-        retry_at = now + retry_delay(attempt)
-        _finish(reminder, attempt, now, state=State.PENDING, last_error=text, next_attempt_at=retry_at)
-        return State.PENDING
-    # The SMTP server has the message: record it at once, in autocommit, to keep the
-    # window in which a crash would cause a second delivery as short as possible.
-    _finish(reminder, attempt, now, state=State.SENT, sent_at=now, last_error="")
-    return State.SENT
+            logger.error("%s reminder(s) failed for good (%s): %s", len(group), [r.pk for r in group][:20], text)
+            outcome[State.FAILED] += _finish_many(group, now, state=State.FAILED, last_error=text)
+        else:
+            logger.warning("%s reminder(s) will be retried: %s", len(group), text)
+            outcome[State.PENDING] += _finish_many(
+                group, now, state=State.PENDING, last_error=text, next_attempt_at=now + retry_delay(attempt)
+            )
 
 
-def _why_not_now(reminder: ReminderEmail) -> str:
+@dataclass
+class SendingBatch:
+    """What the re-checks and the emails of one batch need, read in a few set-based queries."""
+
+    open_followups: dict[tuple[int, int], list[FollowUp]]  # (mission, person) -> open follow-ups (digests)
+    organisers: set[tuple[int, int]]  # (mission, person) pairs with an organising role (summaries)
+    states: dict[tuple[int, date], "MissionFollowUpState"] = field(default_factory=dict)  # summaries' counts
+
+    @classmethod
+    def load(cls, rows: list[ReminderEmail]) -> "SendingBatch":
+        digests = {(r.mission_id, r.recipient_id) for r in rows if r.kind == Kind.DIGEST}
+        open_followups: dict[tuple[int, int], list[FollowUp]] = defaultdict(list)
+        if digests:
+            people_by_mission: dict[int, set[int]] = defaultdict(set)
+            for mission_id, person_id in digests:
+                people_by_mission[mission_id].add(person_id)
+            # One condition per mission (a batch's digests come from few), so only their rows are read.
+            wanted = Q()
+            for mission_id, people in people_by_mission.items():
+                wanted |= Q(mission_id=mission_id, assignee__person_id__in=people)
+            for followup in _open_followups().filter(wanted):
+                open_followups[(followup.mission_id, followup.assignee.person_id)].append(followup)
+        summaries = {(r.mission_id, r.recipient_id) for r in rows if r.kind == Kind.SUMMARY}
+        organisers = set()
+        if summaries:
+            organisers = {
+                pair
+                for pair in Delegate.objects.filter(
+                    mission_id__in={m for m, _ in summaries},
+                    person_id__in={p for _, p in summaries},
+                    role__in=Delegate.ORGANISING_ROLES,
+                ).values_list("mission_id", "person_id")
+                if pair in summaries
+            }
+        return cls(open_followups=dict(open_followups), organisers=organisers)
+
+    def mission_state(self, mission: Mission, today: date) -> "MissionFollowUpState":
+        key = (mission.pk, today)
+        if key not in self.states:
+            self.states[key] = mission_followup_state(mission=mission, today=today)
+        return self.states[key]
+
+
+def reminders_send_batch(*, now: datetime | None = None, ids: list[int] | None = None) -> Counter:
+    """Claim up to REMINDERS_BATCH_SIZE due rows (or just `ids`, if due), re-check them and send
+    them over one SMTP connection. Returns how many rows ended in each state.
+
+    Safe to run any number of times, concurrently: each row is claimed by one batch only.
+    Each message is handed to the server and recorded on its own, so one refused recipient
+    fails one row and a message accepted is marked sent straight away (autocommit). A lost
+    connection (dropped, timed out, 421) costs the message in flight one attempt; the batch
+    then reconnects, and if the server cannot be reached every row left gets a failed
+    attempt (retried with backoff), as each would have on its own. Rows not tried when the
+    batch runs out of time go back to pending untouched."""
+    now = now or timezone.now()
+    outcome: Counter = Counter()
+    rows = _claim(now=now, limit=batch_size(), ids=ids)
+    if not rows:
+        return outcome
+    batch = SendingBatch.load(rows)
+    untried: deque[ReminderEmail] = deque()
+    unwanted: dict[str, list[ReminderEmail]] = defaultdict(list)
+    for row in rows:
+        reason = _why_not_now(row, batch)
+        if reason:
+            unwanted[reason].append(row)
+        else:
+            untried.append(row)
+    for reason, group in unwanted.items():
+        outcome[State.CANCELLED] += _finish_many(group, now, state=State.CANCELLED, cancel_reason=reason)
+    backend = get_connection()
+    connected = False
+    stop_at = monotonic() + batch_seconds()
+    _wait_for_the_disk(False)
+    try:
+        while untried and monotonic() < stop_at:
+            row = untried[0]
+            try:
+                message = build_message(row, now=now, batch=batch)
+            except SoftTimeLimitExceeded:
+                raise
+            except Exception as error:
+                untried.popleft()
+                logger.exception("Reminder %s could not be rendered", row.pk)
+                text = f"Could not build the email: {error!r}"[:2000]
+                outcome[State.FAILED] += _finish(row, now, state=State.FAILED, last_error=text)
+                continue
+            if not connected:
+                try:
+                    backend.open()
+                except SoftTimeLimitExceeded:
+                    raise
+                except Exception as error:  # the server cannot be reached: every row left fails this attempt
+                    _close(backend)
+                    _record_failure(list(untried), now, error, outcome)
+                    untried.clear()
+                    break
+                connected = True
+            untried.popleft()  # from here on the message is in flight: never released, only recorded
+            try:
+                backend.send_messages([message])
+            except SoftTimeLimitExceeded:
+                raise  # outcome unknown: the row stays `sending` until the lease returns it
+            except Exception as error:
+                _record_failure([row], now, error, outcome)
+                if _connection_lost(backend, error):
+                    _close(backend)
+                    connected = False
+                continue
+            # The SMTP server has the message: record it at once (autocommit) to keep the window
+            # in which a crash would cause a second delivery as short as possible.
+            outcome[State.SENT] += _finish(row, now, state=State.SENT, sent_at=now, last_error="")
+    finally:
+        if connected:
+            _close(backend)
+        if untried:
+            # Out of time (or interrupted): rows not tried go back as they were, attempt not spent.
+            try:
+                _finish_many(list(untried), now, state=State.PENDING, attempts=F("attempts") - 1)
+            except Exception:
+                logger.exception("Could not release %s unsent reminder(s); the lease will", len(untried))
+            outcome["released"] += len(untried)
+        try:
+            _wait_for_the_disk(True)
+        except Exception:  # the connection is broken; Django drops it after the task
+            logger.exception("Could not restore synchronous_commit")
+    return outcome
+
+
+def reminder_send(*, reminder_id: int, now: datetime | None = None) -> str:
+    """Send one reminder now, if it is due and nobody else is sending it (the Resend button's fast path).
+    Returns the row's new state, or "skipped"."""
+    outcome = reminders_send_batch(now=now, ids=[int(reminder_id)])
+    return next((state for state, count in outcome.items() if count and state != "released"), "skipped")
+
+
+def _why_not_now(reminder: ReminderEmail, batch: SendingBatch) -> str:
     """Re-check, at send time, that the reminder is still wanted (a service may have forgotten to rearm)."""
     mission = reminder.mission
+    key = (reminder.mission_id, reminder.recipient_id)
     if mission.status == Mission.Status.CANCELLED:
         return "Mission cancelled."
     if not may_email(reminder.recipient):
         return "Recipient opted out, must not be contacted, or has no email address."
     if reminder.kind == Kind.DIGEST:
-        if not _open_followups_of(reminder.recipient, mission).exists():
+        if not batch.open_followups.get(key):
             return "No open follow-ups left for this delegate."
     elif reminder.kind == Kind.NUDGE:
         followup = reminder.followup
@@ -412,17 +613,15 @@ def _why_not_now(reminder: ReminderEmail) -> str:
             or followup.assignee.person_id != reminder.recipient_id
         ):
             return "Follow-up done, cancelled, deleted, reassigned or given a new due date."
-    elif not Delegate.objects.filter(
-        mission=mission, person=reminder.recipient, role__in=Delegate.ORGANISING_ROLES
-    ).exists():
+    elif key not in batch.organisers:
         return "No longer an organiser of the mission."
     return ""
 
 
-def _open_followups_of(person: Person, mission: Mission) -> QuerySet[FollowUp]:
+def _open_followups() -> QuerySet[FollowUp]:
     return (
-        FollowUp.objects.filter(mission=mission, assignee__person=person, status=FollowUp.Status.OPEN)
-        .select_related("meeting", "enquiry__organisation")
+        FollowUp.objects.filter(status=FollowUp.Status.OPEN)
+        .select_related("assignee", "meeting", "enquiry__organisation")
         .prefetch_related("meeting__counterpart_organisations")
         .order_by("due_on", "-priority", "pk")
     )
@@ -484,7 +683,7 @@ def mission_followup_state(*, mission: Mission, today: date) -> MissionFollowUpS
     return state
 
 
-def build_message(reminder: ReminderEmail, *, now: datetime) -> EmailMultiAlternatives:
+def build_message(reminder: ReminderEmail, *, now: datetime, batch: SendingBatch) -> EmailMultiAlternatives:
     person, mission = reminder.recipient, reminder.mission
     tz = recipient_time_zone(person)
     today = now.astimezone(tz).date()
@@ -501,7 +700,7 @@ def build_message(reminder: ReminderEmail, *, now: datetime) -> EmailMultiAltern
         "opt_out_url": opt_out_url,
     }
     if reminder.kind == Kind.DIGEST:
-        followups = list(_open_followups_of(person, mission))
+        followups = batch.open_followups.get((mission.pk, person.pk), [])
         for followup in followups:
             followup.link = f"{my_followups_url}#followup-{followup.pk}"
         context["overdue"] = [f for f in followups if f.due_on < today]
@@ -511,7 +710,7 @@ def build_message(reminder: ReminderEmail, *, now: datetime) -> EmailMultiAltern
         if context["overdue"]:
             subject += f", {len(context['overdue'])} overdue"
     elif reminder.kind == Kind.SUMMARY:
-        context["state"] = mission_followup_state(mission=mission, today=today)
+        context["state"] = batch.mission_state(mission, today)
         context["mission_url"] = absolute(reverse("events:mission-detail", args=[mission.pk]))
         context["reminders_url"] = absolute(reverse("followups:mission-reminders", args=[mission.pk]))
         subject = f"{mission.title}: follow-up summary, {reminder.offset_days} days after the mission"

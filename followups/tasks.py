@@ -1,10 +1,11 @@
 """Celery tasks: thin, JSON arguments (ids and ISO datetimes), each calls a service.
 
 The beat schedule (settings.CELERY_BEAT_SCHEDULE) runs `reminders_dispatch` every
-minute. Future reminders are never parked in Redis as ETA/countdown tasks: the
-outbox table is the schedule, so a lost queue (Redis restart) or a duplicate
-beat costs nothing — the next dispatch finds the same rows, and the claim in
-`reminder_send` lets only one worker send each.
+minute; it enqueues one `reminders_send_batch` per REMINDERS_BATCH_SIZE due rows.
+Future reminders are never parked in Redis as ETA/countdown tasks: the outbox
+table is the schedule, so a lost queue (Redis restart) or a duplicate beat costs
+nothing — the next dispatch finds the same rows, and the claim in
+`reminders_send_batch` lets only one batch send each.
 """
 
 from datetime import datetime
@@ -32,18 +33,26 @@ def _moment(now: str | None) -> datetime | None:
 def reminders_dispatch(now: str | None = None) -> int:
     moment = _moment(now) or timezone.now()
     reminders.reminders_recover_stale(now=moment)
-    ids = reminders.reminders_due_ids(now=moment)
-    for reminder_id in ids:
-        # Expiring messages keep a queue that backed up (workers down for an hour) from holding
-        # sixty copies of each id: the next dispatch hands out whatever is still pending anyway.
-        reminder_send.apply_async((reminder_id, now), expires=SEND_MESSAGE_EXPIRES)
-    return len(ids)
+    batches = reminders.reminders_batches_due(now=moment)
+    for _ in range(batches):
+        # Each task claims whatever is due when it runs, so a task that finds nothing (the rows
+        # went with an earlier batch) costs one query. Expiring messages keep a queue that backed
+        # up (workers down for an hour) from holding sixty dispatches' worth of tasks.
+        reminders_send_batch.apply_async((now,), expires=SEND_MESSAGE_EXPIRES)
+    return batches
 
 
-# The hard limit stays well below REMINDERS_SENDING_LEASE_SECONDS: a send that hangs is
-# killed before its row could be recovered and handed to a second worker.
+# The hard limit stays well below REMINDERS_SENDING_LEASE_SECONDS: a batch that hangs is
+# killed before its rows could be recovered and handed to a second worker. A batch starts
+# no new message after REMINDERS_BATCH_SECONDS (30 s), well inside the soft limit.
+@shared_task(name="followups.reminders_send_batch", ignore_result=True, soft_time_limit=60, time_limit=90)
+def reminders_send_batch(now: str | None = None) -> dict:
+    return dict(reminders.reminders_send_batch(now=_moment(now)))
+
+
 @shared_task(name="followups.reminder_send", ignore_result=True, soft_time_limit=60, time_limit=90)
 def reminder_send(reminder_id: int, now: str | None = None) -> str:
+    """One reminder at once (the Resend button); the dispatch would send it within a minute anyway."""
     return reminders.reminder_send(reminder_id=int(reminder_id), now=_moment(now))
 
 

@@ -87,11 +87,12 @@ def trip(db):
 
 
 def dispatch(now: datetime) -> list:
-    """What the beat's dispatch does, inline (no broker): returns the emails sent by this call."""
+    """What the beat's dispatch and the send batches it enqueues do, inline (no broker): returns the
+    emails sent by this call."""
     before = len(mail.outbox)
     reminders.reminders_recover_stale(now=now)
-    for reminder_id in reminders.reminders_due_ids(now=now):
-        reminders.reminder_send(reminder_id=reminder_id, now=now)
+    for _ in range(reminders.reminders_batches_due(now=now)):
+        reminders.reminders_send_batch(now=now)
     return mail.outbox[before:]
 
 

@@ -14,10 +14,12 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,6 +93,7 @@ class RedisServer:
 class Received:
     to: list[str]
     message: email.message.EmailMessage
+    connection: int  # which connection (1, 2, …) carried it
 
     @property
     def message_id(self) -> str:
@@ -108,6 +111,10 @@ class Received:
 class SmtpBehaviour:
     refuse_all: bool = False  # 451 to every recipient (the server is "unwell for a while")
     refuse_always: set[str] = field(default_factory=set)  # addresses that always get 451
+    reject: set[str] = field(default_factory=set)  # addresses that get 550 (no such mailbox)
+    down: bool = False  # every new connection is greeted with 421 and closed
+    go_down_on_data: int | None = None  # the n-th DATA (counting from now) gets 421, the server goes down
+    connections: int = 0  # connections accepted so far
     stall_on_data: int | None = None  # the n-th DATA (counting from now) waits until released
     stalled: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
@@ -123,12 +130,19 @@ class CollectingHandler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.behaviour.refuse_all or address in self.behaviour.refuse_always:
             return "451 4.3.0 Try again later"
+        if address in self.behaviour.reject:
+            return "550 5.1.1 No such mailbox here"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         behaviour = self.behaviour
         behaviour.data_seen += 1
+        if behaviour.go_down_on_data is not None and behaviour.data_seen == behaviour.go_down_on_data:
+            # Going down for maintenance: answer 421 and close this connection after the answer.
+            behaviour.down = True
+            asyncio.get_running_loop().call_later(0.05, server.transport.close)
+            return "421 4.3.2 Shutting down, try again later"
         if behaviour.stall_on_data is not None and behaviour.data_seen == behaviour.stall_on_data:
             # Hold the message without answering; the test kills the worker meanwhile, so
             # the client never hears "250" and the message is not delivered.
@@ -137,15 +151,42 @@ class CollectingHandler:
             return "451 4.3.0 Connection lost"
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         with self.lock:
-            self.received.append(Received(list(envelope.rcpt_tos), message))
+            self.received.append(Received(list(envelope.rcpt_tos), message, session.connection))
         return "250 Message accepted for delivery"
+
+
+class CountingSmtp(SMTP):
+    """Numbers each connection (so a test sees which messages shared one) and turns connections
+    away with 421 while the server is down."""
+
+    def __init__(self, handler, behaviour: SmtpBehaviour, **kwargs):
+        super().__init__(handler, **kwargs)
+        self.behaviour = behaviour
+
+    async def _handle_client(self):
+        if self.behaviour.down:
+            await self.push("421 4.3.2 Service not available, closing transmission channel")
+            self.transport.close()
+            return
+        self.behaviour.connections += 1
+        self.session.connection = self.behaviour.connections
+        await super()._handle_client()
+
+
+class CountingController(Controller):
+    def __init__(self, handler, behaviour: SmtpBehaviour, **kwargs):
+        super().__init__(handler, **kwargs)
+        self.behaviour = behaviour
+
+    def factory(self):
+        return CountingSmtp(self.handler, self.behaviour, **self.SMTP_kwargs)
 
 
 class SmtpServer:
     def __init__(self):
         self.behaviour = SmtpBehaviour()
         self.handler = CollectingHandler(self.behaviour)
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=free_port())
+        self.controller = CountingController(self.handler, self.behaviour, hostname="127.0.0.1", port=free_port())
 
     @property
     def port(self) -> int:
@@ -156,8 +197,14 @@ class SmtpServer:
         with self.handler.lock:
             return list(self.handler.received)
 
+    def messages_per_connection(self) -> list[int]:
+        """How many messages each connection that carried any delivered, in order."""
+        counts = Counter(r.connection for r in self.received)
+        return [counts[number] for number in sorted(counts)]
+
     def start(self):
         self.controller.start()
+        self.behaviour.connections = 0  # start() connects once to check the server answers
 
     def stop(self):
         self.behaviour.release.set()
@@ -174,7 +221,7 @@ def test_database_url() -> str:
 class Worker:
     """`celery -A delegation_crm worker` in its own process group, so SIGKILL takes its children too."""
 
-    def __init__(self, *, broker_url: str, smtp_port: int, log: Path, concurrency: int = 2):
+    def __init__(self, *, broker_url: str, smtp_port: int, log: Path, concurrency: int = 2, batch_size: int = 200):
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "delegation_crm.settings_test",
@@ -187,6 +234,7 @@ class Worker:
             "SITE_URL": "https://crm.example.org",
             "CELERY_TASK_ALWAYS_EAGER": "0",
             "PYTHONUNBUFFERED": "1",
+            "REMINDERS_BATCH_SIZE": str(batch_size),
         }
         self.concurrency = concurrency
         self.log = log

@@ -19,10 +19,13 @@ def test_the_beat_schedule_dispatches_reminders_every_minute():
 
 def test_tasks_speak_json_and_have_time_limits():
     assert app.conf.task_serializer == "json" and app.conf.accept_content == ["json"]
-    for task in (tasks.reminders_dispatch, tasks.reminder_send):
+    for task in (tasks.reminders_dispatch, tasks.reminders_send_batch, tasks.reminder_send):
         assert task.time_limit and task.soft_time_limit < task.time_limit
-    # A send is killed by its hard limit long before its row could be handed to another worker.
-    assert tasks.reminder_send.time_limit < settings.REMINDERS_SENDING_LEASE_SECONDS
+    # A send is killed by its hard limit long before its rows could be handed to another worker,
+    # and a batch stops starting new emails well before its soft limit.
+    for task in (tasks.reminders_send_batch, tasks.reminder_send):
+        assert task.time_limit < settings.REMINDERS_SENDING_LEASE_SECONDS
+        assert task.soft_time_limit > settings.REMINDERS_BATCH_SECONDS
 
 
 def test_now_must_be_an_aware_moment():

@@ -33,9 +33,13 @@ def stack(transactional_db, tmp_path, settings):
     smtp.start()
     workers = []
 
-    def new_worker(concurrency=2):
+    def new_worker(concurrency=2, batch_size=200):
         worker = live.Worker(
-            broker_url=redis.url, smtp_port=smtp.port, log=tmp_path / "worker.log", concurrency=concurrency
+            broker_url=redis.url,
+            smtp_port=smtp.port,
+            log=tmp_path / "worker.log",
+            concurrency=concurrency,
+            batch_size=batch_size,
         )
         worker.start()
         workers.append(worker)
@@ -106,12 +110,16 @@ def assert_each_sent_exactly_once(stack, trip):
 
 def test_each_reminder_arrives_once_with_the_right_content(stack, client):
     trip = make_trip()
-    stack.new_worker(concurrency=2)
+    stack.new_worker(concurrency=2, batch_size=2)  # batches of two, sent side by side
     for days in (1, 4, 7, 31, 40):
         run_until_quiet(stack, day_after_end(days))
 
     received = assert_each_sent_exactly_once(stack, trip)
     assert set(ReminderEmail.objects.values_list("state", flat=True)) == {State.SENT}
+    # One SMTP connection per batch, never one per email: 3, 1, 4 and 4 reminders were due
+    # on the four days with mail, in batches of two (the duplicate beats found nothing left).
+    assert sorted(stack.smtp.messages_per_connection()) == [1, 1, 2, 2, 2, 2, 2]
+    assert stack.smtp.behaviour.connections == 7
 
     digest = next(
         r
@@ -171,7 +179,9 @@ def test_exactly_once_through_a_killed_worker_a_redis_restart_and_an_unwell_smtp
     stack.redis.start()
     behaviour.release.set()
     assert len(stack.smtp.received) == 1
-    assert ReminderEmail.objects.filter(state=State.SENDING).count() == 1  # its worker is gone
+    # The batch's worker is gone: the message it was sending and the two it had not reached
+    # stay claimed until the lease runs out.
+    assert ReminderEmail.objects.filter(state=State.SENDING).count() == 3
 
     # A new worker; the beat carries on. The orphaned row is retried after the lease.
     stack.new_worker(concurrency=1)

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -181,11 +182,8 @@ def test_the_same_reminder_cannot_be_written_or_sent_twice(trip):
     assert row.state == State.SENT
 
 
-class RefusingBackend:
+class RefusingBackend(BaseEmailBackend):
     """An SMTP server that answers 451 (try again later) to every recipient."""
-
-    def __init__(self, *args, **kwargs):
-        pass
 
     def send_messages(self, messages):
         import smtplib
@@ -253,12 +251,9 @@ def test_a_digest_link_lands_on_the_follow_up(trip, client, settings):
     assert f'id="{anchor}"' in client.get(path).text
 
 
-class DiesAfterAcceptingBackend:
+class DiesAfterAcceptingBackend(BaseEmailBackend):
     """Delivers the message, then the process dies before the row is marked sent
     (SystemExit stands in for SIGKILL: nothing after it in the service runs)."""
-
-    def __init__(self, *args, **kwargs):
-        pass
 
     def send_messages(self, messages):
         from django.core import mail
