@@ -321,6 +321,10 @@ FIELDS: dict[str, Field] = {
     "testimonial attribution": Field(lambda w: w.testimonial, "attribution", ("mission-report",), REPORT),
 }
 
+# Pages that show only the start of a text, with a link to the whole (the activity lists of the
+# organisation and person pages cut next steps and enquiries), are not listed for that field: its
+# pages are those that show all of it.
+
 # Text fields of the models above that no page shows, and why.
 NOT_RENDERED = {
     "events.Delegate.notes": "kept for the organisers in the admin; no page of the app shows it",
