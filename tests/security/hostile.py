@@ -147,6 +147,8 @@ class Field:
 
 SAR = ("followups:privacy-export-json", "followups:privacy-export-csv")
 REPORT = ("csv", "xlsx", "pdf")
+# The PDF's detailed tables keep their main columns only; the long texts are in the spreadsheets.
+SPREADSHEETS = ("csv", "xlsx")
 
 # Pages that show an organisation's names (as a counterpart, in choices, in the directory).
 _ORG_PAGES = (
@@ -273,7 +275,7 @@ FIELDS: dict[str, Field] = {
     "event description": Field(lambda w: w.event, "description", ("event-detail", "event-edit", "event-history")),
     # Partnering meetings and stand enquiries
     "meeting table": Field(
-        lambda w: w.meeting, "location", ("meeting-detail", "meeting-edit", "followup-detail"), REPORT
+        lambda w: w.meeting, "location", ("meeting-detail", "meeting-edit", "followup-detail"), SPREADSHEETS
     ),
     "meeting topic": Field(
         lambda w: w.meeting,
@@ -292,7 +294,7 @@ FIELDS: dict[str, Field] = {
     ),
     "meeting notes": Field(lambda w: w.meeting, "notes", ("meeting-detail", "meeting-edit")),
     "meeting next steps": Field(
-        lambda w: w.meeting, "next_steps", ("meeting-detail", "meeting-edit", "followup-detail"), REPORT
+        lambda w: w.meeting, "next_steps", ("meeting-detail", "meeting-edit", "followup-detail"), SPREADSHEETS
     ),
     "enquiry asker": Field(lambda w: w.enquiry, "asker_name", ("enquiry-list",)),
     "enquiry question": Field(lambda w: w.enquiry, "question", ("enquiry-list",)),
@@ -300,7 +302,7 @@ FIELDS: dict[str, Field] = {
     "follow-up title": Field(lambda w: w.followup, "title", _FOLLOWUP_TITLE_PAGES, REPORT),
     "follow-up details": Field(lambda w: w.followup, "details", ("followup-detail", "followup-history")),
     "follow-up completion note": Field(
-        lambda w: w.followup, "completion_note", ("followup-detail", "my-followups", "followup-history"), REPORT
+        lambda w: w.followup, "completion_note", ("followup-detail", "my-followups", "followup-history"), SPREADSHEETS
     ),
     "follow-up note": Field(lambda w: w.note, "text", ("followup-detail", "my-followups")),
     "outcome title": Field(
@@ -316,7 +318,7 @@ FIELDS: dict[str, Field] = {
         ),  # fmt: skip
         REPORT,
     ),
-    "outcome description": Field(lambda w: w.outcome, "description", ("outcome-edit", "outcome-history"), REPORT),
+    "outcome description": Field(lambda w: w.outcome, "description", ("outcome-edit", "outcome-history"), SPREADSHEETS),
     "testimonial quote": Field(lambda w: w.testimonial, "quote", ("mission-report",), SAR + REPORT),
     "testimonial attribution": Field(lambda w: w.testimonial, "attribution", ("mission-report",), REPORT),
 }
@@ -392,6 +394,8 @@ def hostile_import(world, client) -> object:
     for name, body in re.findall(r'<select name="([a-z_]+)"[^>]*>(.*?)</select>', page, re.S):
         selected = re.search(r'<option value="([^"]*)" selected>', body)
         data[name] = selected.group(1) if selected else ""
+    for tag in re.findall(r'<input[^>]*type="radio"[^>]*checked[^>]*>', page):  # as a browser sends them
+        data[re.search(r'name="([^"]+)"', tag).group(1)] = re.search(r'value="([^"]*)"', tag).group(1)
     response = client.post(mapping_url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     return job
