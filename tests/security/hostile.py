@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.urls import reverse
 
-from contacts.models import Sector
+from contacts.models import Sector, User
 from followups.models import FollowUpNote, Testimonial
 
 SCRIPT = '<script>window.__xss=1;alert("xss")</script><img src=x id=xss onerror="window.__xss=1;alert(1)">'
@@ -88,10 +88,14 @@ PAGES: dict[str, Page] = {
     "mission-report": Page("alice", _report_url),
     "privacy-person": Page("mary", lambda w: reverse("followups:privacy-person", args=[w.person.pk])),
     "privacy-search": Page("mary", lambda w: reverse("followups:privacy-retention") + "?q=Ken"),
+    "users-list": Page("mary", lambda w: reverse("users:list")),
+    "users-detail": Page("mary", lambda w: reverse("users:detail", args=[w.account.pk])),
 }
 
 # Forms whose inputs hold hostile values: submitted back unchanged, they must save every value unchanged.
-FORMS = ("meeting-edit", "event-edit", "mission-edit", "outcome-edit", "organisation-update", "person-update")
+FORMS = (
+    "meeting-edit", "event-edit", "mission-edit", "outcome-edit", "organisation-update", "person-update", "users-detail",
+)  # fmt: skip
 
 
 def prepare(world):
@@ -118,6 +122,10 @@ def prepare(world):
         attribution="Ken Sato, Takeda",
         quote="A superb delegation.",
         approved=True,
+    )
+    # An account of its own (the personas' usernames must keep working for sign-in).
+    world.account = User.objects.create_user(
+        username="kenji", email="kenji@example.jp", first_name="Kenji", last_name="Mori", role=User.Role.ORGANISER
     )
     return world
 
@@ -321,6 +329,11 @@ FIELDS: dict[str, Field] = {
     "outcome description": Field(lambda w: w.outcome, "description", ("outcome-edit", "outcome-history"), SPREADSHEETS),
     "testimonial quote": Field(lambda w: w.testimonial, "quote", ("mission-report",), SAR + REPORT),
     "testimonial attribution": Field(lambda w: w.testimonial, "attribution", ("mission-report",), REPORT),
+    # User accounts (the manager's Users pages)
+    "account first name": Field(lambda w: w.account, "first_name", ("users-list", "users-detail")),
+    "account last name": Field(lambda w: w.account, "last_name", ("users-list", "users-detail")),
+    "account username": Field(lambda w: w.account, "username", ("users-list", "users-detail")),
+    "account email": Field(lambda w: w.account, "email", ("users-list", "users-detail")),
 }
 
 # Pages that show only the start of a text, with a link to the whole (the activity lists of the
@@ -329,6 +342,7 @@ FIELDS: dict[str, Field] = {
 
 # Text fields of the models above that no page shows, and why.
 NOT_RENDERED = {
+    "contacts.User.password": "a hash, never shown",
     "events.Delegate.notes": "kept for the organisers in the admin; no page of the app shows it",
 }
 

@@ -41,7 +41,7 @@ from .hostile import (
 TEXT_MODELS = [
     "contacts.Organisation", "contacts.Person", "contacts.Sector", "events.Mission", "events.Delegate",
     "events.Event", "events.PartneringMeeting", "events.Enquiry", "followups.FollowUp", "followups.FollowUpNote",
-    "followups.Outcome", "followups.Testimonial",
+    "followups.Outcome", "followups.Testimonial", "contacts.User",
 ]  # fmt: skip
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -258,7 +258,12 @@ class FormReader(HTMLParser):
         return data
 
 
-VALIDATED = {"person email", "delegate email", "organisation website"}  # addresses a form checks, not free text
+VALIDATED = {
+    "person email",
+    "delegate email",
+    "organisation website",
+    "account email",
+}  # addresses a form checks, not free text
 
 
 @pytest.mark.parametrize("page_name", FORMS)
