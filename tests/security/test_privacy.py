@@ -226,3 +226,14 @@ def test_finding_a_person_for_a_request(manager, world):
     assert "Nobody matches" in html
     html = manager.get(reverse("followups:privacy-retention"), {"q": "sato"}).content.decode()
     assert reverse("followups:privacy-person", args=[world.person.pk]) in html
+
+
+def test_a_request_finds_people_by_japanese_name_spelling_and_any_part_of_the_email(manager, world):
+    person = world.person
+    person.name_native = "佐藤 健"
+    person.email = "k.sato@takeda.example.jp"
+    person.save()
+    url = reverse("followups:privacy-person", args=[person.pk])
+    for query in ("佐藤", "Satou", "takeda.example", "K.SATO@"):
+        html = manager.get(reverse("followups:privacy-retention"), {"q": query}).content.decode()
+        assert url in html, query
