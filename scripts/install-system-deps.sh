@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the test suite and the PDF export need, installed only when
-# missing: Chromium (browser tests through Playwright), Noto CJK fonts (Japanese
-# names in PDFs), Pango (WeasyPrint's text layout) and poppler-utils (PDF to PNG).
+# missing: Chromium (browser tests through Playwright), Noto CJK and colour emoji fonts (Japanese
+# names and emoji in PDFs and pages), Pango (WeasyPrint's text layout) and poppler-utils (PDF to PNG).
 set -euo pipefail
 
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
 missing=()
-for pkg in chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils; do
+for pkg in chromium fonts-noto-cjk fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0 poppler-utils; do
   have_pkg "$pkg" || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
