@@ -104,7 +104,19 @@ def meeting_base_queryset() -> QuerySet[PartneringMeeting]:
 
 
 def meeting_list(*, user) -> QuerySet[PartneringMeeting]:
-    return meeting_base_queryset().filter(mission__in=missions_visible_to(user)).order_by("-starts_at", "-pk")
+    meetings = meeting_base_queryset()
+    if not getattr(user, "is_manager", False):
+        # Managers see every mission: no "mission IN (every mission)" semi-join for them.
+        meetings = meetings.filter(mission__in=missions_visible_to(user))
+    return meetings.order_by("-starts_at", "-pk")
+
+
+def delegate_people(*, user, mission_id: int | None = None) -> QuerySet[Person]:
+    """People who are delegates on a mission the user can see (on this one, if given)."""
+    delegates = Delegate.objects.filter(person=OuterRef("pk"), mission__in=missions_visible_to(user))
+    if mission_id is not None:
+        delegates = delegates.filter(mission_id=mission_id)
+    return Person.objects.filter(Exists(delegates)).order_by("family_name", "given_name", "pk")
 
 
 def enquiry_list(*, mission: Mission) -> QuerySet[Enquiry]:
