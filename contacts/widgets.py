@@ -84,6 +84,8 @@ class Typeahead(forms.Widget):
                 "kind": self.kind,
                 "placeholder": self.placeholder,
                 "lookup_url": reverse(self.lookup),
+                # aria-describedby (help text, errors) as crispy sets it; the template writes the rest itself
+                "aria": {k: v for k, v in context["widget"]["attrs"].items() if k.startswith("aria-")},
             }
         )
         return context
@@ -92,3 +94,18 @@ class Typeahead(forms.Widget):
         # The project's template engine (templates/), not the forms renderer's own.
         context = self.get_context(name, value, self.build_attrs(self.attrs, attrs))
         return mark_safe(render_to_string(self.template_name, context))  # noqa: S308 (an escaped template)
+
+
+def organisation_picker(*, multiple: bool = False) -> Typeahead:
+    return Typeahead(
+        lookup="contacts:organisation-lookup",
+        kind="organisation",
+        multiple=multiple,
+        placeholder="Type “Take” or 「武田」…",
+    )
+
+
+def person_picker(*, multiple: bool = False) -> Typeahead:
+    return Typeahead(
+        lookup="contacts:person-lookup", kind="person", multiple=multiple, placeholder="Type a name, e.g. Sato or 佐藤"
+    )

@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import Q
 
 from contacts.models import Organisation, Person, Sector
-from contacts.widgets import Typeahead
+from contacts.widgets import Typeahead, organisation_picker, person_picker
 
 from . import selectors
 from .access import missions_visible_to
@@ -62,9 +62,7 @@ class MeetingFilter(django_filters.FilterSet):
         queryset=Organisation.objects.filter(merged_into__isnull=True),
         label="Counterpart organisation",
         distinct=False,
-        widget=Typeahead(
-            lookup="contacts:organisation-lookup", kind="organisation", placeholder="Type “Take” or 「武田」…"
-        ),
+        widget=organisation_picker(),
         error_messages={"invalid_choice": "There is no such organisation (it may have been merged): pick it again."},
     )
     person = PersonFilter(
@@ -72,7 +70,7 @@ class MeetingFilter(django_filters.FilterSet):
         queryset=Person.objects.filter(merged_into__isnull=True).select_related("organisation"),
         label="Counterpart person",
         distinct=False,
-        widget=Typeahead(lookup="contacts:person-lookup", kind="person", placeholder="Type a name, e.g. Sato or 佐藤"),
+        widget=person_picker(),
         error_messages={"invalid_choice": "There is no such person (they may have been merged): pick them again."},
     )
     sector = django_filters.ModelChoiceFilter(

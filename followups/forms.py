@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.utils import timezone
 
 from contacts.models import Organisation
+from contacts.widgets import organisation_picker
 from events.models import Delegate, Mission
 
 from .models import FollowUp, Outcome
@@ -181,8 +182,8 @@ class OutcomeForm(forms.ModelForm):
     organisations = OrganisationMultipleChoiceField(
         queryset=Organisation.objects.filter(merged_into=None).order_by("name"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8, "data-searchable": "organisations"}),
-        help_text="Pick as many as apply.",
+        widget=organisation_picker(multiple=True),
+        help_text="Type to search; pick as many as apply.",
     )
     currency = forms.CharField(
         max_length=3,

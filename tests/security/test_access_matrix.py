@@ -167,6 +167,8 @@ RULES: dict[str, Rule] = {
     "events:delegate-remove": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.dave_delegate.pk}),
     "events:delegate-link-user": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.dave_delegate.pk}),
     "events:delegate-invite": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.dave_delegate.pk}),
+    # Answers only with delegates of missions the user can see (tests/meetings/test_meeting_filters.py).
+    "events:delegate-lookup": Rule(EVERYONE_SIGNED_IN, data=lambda w: {"q": "Dave"}),
 }
 
 
