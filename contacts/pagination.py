@@ -24,4 +24,5 @@ class EstimatingPaginator(Paginator):
             return exact if exact <= self.cap else queryset.count()
         self.estimated = True
         plan = json.loads(queryset.explain(format="json"))
-        return max(int(plan[0]["Plan"]["Plan Rows"]), exact)
+        estimate = max(int(plan[0]["Plan"]["Plan Rows"]), exact)
+        return round(estimate, 2 - len(str(estimate)))  # two significant figures: 4 059 -> 4 100
