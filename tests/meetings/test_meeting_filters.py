@@ -153,12 +153,14 @@ def test_a_long_list_says_about_how_many_and_still_pages(client, world, monkeypa
 
 @pytest.mark.parametrize("rows", [2, 12])
 def test_query_count_with_every_picker_set_is_constant(client, world, takeda, sato, rows, django_assert_num_queries):
+    event = EventFactory(mission=world.mission_a)
     for i in range(rows):
         meeting = meeting_on(
             world.mission_a,
             organisations=[takeda, OrganisationFactory()],
             delegates=[world.dave_delegate, DelegateFactory(mission=world.mission_a)],
             topic=f"Meeting {i}",
+            event=event,
         )
         meeting.counterpart_people.set([sato, PersonFactory()])
     signed_in(client, "alice")
