@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import Q
 
 from contacts.models import Organisation, Person, Sector
-from contacts.widgets import Typeahead, organisation_picker, person_picker
+from contacts.widgets import PlainSelect, Typeahead, organisation_picker, person_picker
 
 from . import selectors
 from .access import missions_visible_to
@@ -38,11 +38,13 @@ class PersonFilter(django_filters.ModelChoiceFilter):
 class MeetingFilter(django_filters.FilterSet):
     mission = django_filters.ModelChoiceFilter(
         queryset=Mission.objects.none(),
+        widget=PlainSelect,
         empty_label="All missions",
         error_messages={"invalid_choice": "There is no mission with this number among the missions you can see."},
     )
     event = django_filters.ModelChoiceFilter(
         queryset=Event.objects.none(),
+        widget=PlainSelect,
         empty_label="All events",
         error_messages={"invalid_choice": "This event is not one of the chosen mission's."},
     )
@@ -52,6 +54,7 @@ class MeetingFilter(django_filters.FilterSet):
     delegate = PersonFilter(
         field_name="delegates__person",
         queryset=Person.objects.none(),
+        widget=PlainSelect,
         label="Our delegate",
         empty_label="Anyone",
         distinct=False,
