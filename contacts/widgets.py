@@ -115,23 +115,27 @@ def person_picker(*, multiple: bool = False) -> Typeahead:
 
 class PlainSelect(forms.Select):
     """A select whose options are written in Python: Django renders one template per option,
-    which for a few hundred options (a manager's missions) costs more than the page's SQL."""
+    which for a few hundred options (a manager's missions, the time zones) costs more than the
+    page's SQL."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        options = [
-            format_html(
-                '<option value="{}"{}>{}</option>',
-                option["value"],
-                " selected" if option["selected"] else "",
-                option["label"],
-            )
-            for _group, choices, _index in widget["optgroups"]
-            for option in choices
-        ]
+        parts = []
+        for group, choices, _index in widget["optgroups"]:
+            options = [
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    option["value"],
+                    " selected" if option["selected"] else "",
+                    option["label"],
+                )
+                for option in choices
+            ]
+            html = mark_safe("".join(options))  # noqa: S308 (each option escaped by format_html)
+            parts.append(format_html('<optgroup label="{}">{}</optgroup>', group, html) if group else html)
         return format_html(
             '<select name="{}"{}>{}</select>',
             widget["name"],
             flatatt(widget["attrs"]),
-            mark_safe("".join(options)),  # noqa: S308 (each escaped)
+            mark_safe("".join(parts)),  # noqa: S308 (escaped above)
         )

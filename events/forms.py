@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 
 from contacts.models import TIME_ZONE_CHOICES, Organisation, Person, Sector, User
-from contacts.widgets import organisation_picker, person_picker
+from contacts.widgets import PlainSelect, organisation_picker, person_picker
 
 from . import imports
 from .models import Delegate, Event, Mission
@@ -170,8 +170,8 @@ class MissionForm(forms.ModelForm):
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "time_zone": forms.Select(attrs=SEARCHABLE),
-            "destination_country": forms.Select(attrs=SEARCHABLE),
+            "time_zone": PlainSelect(attrs=SEARCHABLE),
+            "destination_country": PlainSelect(attrs=SEARCHABLE),
             "sectors": forms.SelectMultiple(attrs=SEARCHABLE),
             "programme": forms.Textarea(attrs={"rows": 4}),
         }
@@ -287,7 +287,7 @@ class EventForm(forms.ModelForm):
             "description",
         ]
         widgets = {
-            "time_zone": forms.Select(attrs=SEARCHABLE),
+            "time_zone": PlainSelect(attrs=SEARCHABLE),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {"time_zone": "Start and end are read as local times in this zone."}
