@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 
 from contacts.models import TIME_ZONE_CHOICES, Organisation, Person, Sector, User
+from contacts.widgets import PlainSelect, organisation_picker, person_picker
 
 from . import imports
 from .models import Delegate, Event, ImportJob, Mission
@@ -103,7 +104,7 @@ def people():
 class OrganisationChoice(forms.ModelMultipleChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.SelectMultiple(attrs=SEARCHABLE))
+        kwargs.setdefault("widget", organisation_picker(multiple=True))
         super().__init__(queryset=organisations(), **kwargs)
 
 
@@ -182,8 +183,8 @@ class MissionForm(forms.ModelForm):
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "time_zone": forms.Select(attrs=SEARCHABLE),
-            "destination_country": forms.Select(attrs=SEARCHABLE),
+            "time_zone": PlainSelect(attrs=SEARCHABLE),
+            "destination_country": PlainSelect(attrs=SEARCHABLE),
             "sectors": forms.SelectMultiple(attrs=SEARCHABLE),
             "programme": forms.Textarea(attrs={"rows": 4}),
         }
@@ -278,10 +279,7 @@ class EventForm(forms.ModelForm):
     co_hosts = OrganisationChoice(label="Co-hosts", help_text="Type to search.")
     sponsors = OrganisationChoice(help_text="Type to search.")
     speakers = PersonMultipleChoice(
-        queryset=Person.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs=SEARCHABLE),
-        help_text="Type to search.",
+        queryset=Person.objects.none(), required=False, widget=person_picker(multiple=True), help_text="Type to search."
     )
 
     class Meta:
@@ -302,7 +300,7 @@ class EventForm(forms.ModelForm):
             "description",
         ]
         widgets = {
-            "time_zone": forms.Select(attrs=SEARCHABLE),
+            "time_zone": PlainSelect(attrs=SEARCHABLE),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {"time_zone": "Start and end are read as local times in this zone."}
@@ -410,13 +408,13 @@ class DelegateAddForm(forms.Form):
         queryset=Person.objects.none(),
         required=False,
         label="Person",
-        widget=forms.Select(attrs=SEARCHABLE),
-        help_text="Type a name, organisation or email.",
+        widget=person_picker(multiple=False),
+        help_text="Type a name (Latin or Japanese script) and pick them from the matches.",
     )
     given_name = forms.CharField(max_length=100, required=False)
     family_name = forms.CharField(max_length=100, required=False)
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), required=False, widget=forms.Select(attrs=SEARCHABLE)
+        queryset=Organisation.objects.none(), required=False, widget=organisation_picker(multiple=False)
     )
     job_title = forms.CharField(max_length=200, required=False)
     email = forms.EmailField(required=False)

@@ -181,6 +181,8 @@ class PartneringMeeting(TrackedModel):
             models.Index(fields=["event", "-starts_at"]),
             # Per-mission counts by status (mission list, report) as index-only scans.
             models.Index(fields=["mission", "status"], name="meeting_mission_status"),
+            # The meeting list of every mission (managers), newest first, a page at a time.
+            models.Index(fields=["-starts_at", "-id"], name="meeting_newest_first"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="meeting_has_duration"),

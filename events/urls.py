@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import event_pages, history, imports, missions, roster
+from .views import event_pages, history, imports, lookup, missions, roster
 
 app_name = "events"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("delegates/<int:pk>/remove/", roster.delegate_remove, name="delegate-remove"),
     path("delegates/<int:pk>/account/", roster.delegate_link_user, name="delegate-link-user"),
     path("delegates/<int:pk>/invite/", roster.delegate_invite, name="delegate-invite"),
+    path("delegates/lookup/", lookup.delegate_lookup, name="delegate-lookup"),
     path("welcome/<uidb64>/<token>/", roster.invite_accept, name="invite-accept"),
     #
     # Partnering meetings and stand enquiries

@@ -9,7 +9,8 @@ from django.core.validators import MinValueValidator
 from django.utils import timezone
 
 from contacts.models import Organisation
-from events.models import Delegate, Mission
+from contacts.widgets import PlainSelect, organisation_picker
+from events.models import Delegate, Mission, PartneringMeeting
 
 from .models import FollowUp, Outcome
 
@@ -171,18 +172,42 @@ class OrganisationMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class MeetingChoiceField(forms.ModelChoiceField):
+    """A mission's meetings, labelled "14 Oct 13:00 · Takeda Pharmaceutical · topic".
+
+    A big mission has thousands of meetings: the labels come from two plain value queries
+    (no model instances, no per-option template), and the queryset only checks the pick."""
+
+    widget = PlainSelect
+
+    def set_mission(self, mission: Mission, *, empty_label: str) -> None:
+        meetings = mission.meetings.order_by("-starts_at", "-pk")
+        self.queryset = meetings
+        names: dict[int, list[str]] = {}
+        through = PartneringMeeting.counterpart_organisations.through.objects
+        rows = through.filter(partneringmeeting__mission=mission).order_by("organisation__name")
+        for meeting_id, name in rows.values_list("partneringmeeting_id", "organisation__name"):
+            names.setdefault(meeting_id, []).append(name)
+        tz = mission.tz
+        self.choices = [("", empty_label)] + [
+            (pk, self.meeting_label(starts_at.astimezone(tz), names.get(pk, []), topic))
+            for pk, starts_at, topic in meetings.values_list("pk", "starts_at", "topic")
+        ]
+
+    @staticmethod
+    def meeting_label(when, organisations, topic) -> str:
+        return " · ".join(p for p in (f"{when:%-d %b %H:%M}", ", ".join(organisations), topic) if p)
+
     def label_from_instance(self, obj):
-        when = obj.starts_at.astimezone(obj.mission.tz)
-        orgs = ", ".join(o.name for o in obj.counterpart_organisations.all())
-        return " · ".join(p for p in (f"{when:%-d %b %H:%M}", orgs, obj.topic) if p)
+        names = [o.name for o in obj.counterpart_organisations.order_by("name")]
+        return self.meeting_label(obj.starts_at.astimezone(obj.mission.tz), names, obj.topic)
 
 
 class OutcomeForm(forms.ModelForm):
     organisations = OrganisationMultipleChoiceField(
         queryset=Organisation.objects.filter(merged_into=None).order_by("name"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8, "data-searchable": "organisations"}),
-        help_text="Pick as many as apply.",
+        widget=organisation_picker(multiple=True),
+        help_text="Type to search; pick as many as apply.",
     )
     currency = forms.CharField(
         max_length=3,
@@ -216,12 +241,7 @@ class OutcomeForm(forms.ModelForm):
     def __init__(self, *args, mission: Mission, with_meeting: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if with_meeting:
-            self.fields["meeting"].queryset = (
-                mission.meetings.select_related("mission")
-                .prefetch_related("counterpart_organisations")
-                .order_by("-starts_at")
-            )
-            self.fields["meeting"].empty_label = "None (an outcome of the mission)"
+            self.fields["meeting"].set_mission(mission, empty_label="None (an outcome of the mission)")
         else:
             del self.fields["meeting"]  # taken from the follow-up
         self.helper = FormHelper()

@@ -29,7 +29,16 @@ def _field(request) -> str:
 
 
 def _query(request) -> str:
-    return (request.GET.get("q") or "")[:MAX_QUERY]
+    # The meeting form's boxes are named "q"; a form widget's box is "<field>_q" (contacts/widgets.py).
+    query = request.GET.get("q")
+    if query is None:
+        query = request.GET.get(f"{_field(request)}_q") or ""
+    return query[:MAX_QUERY]
+
+
+def _offers_create(request) -> bool:
+    # Pickers in filters and rosters choose among existing records only.
+    return request.GET.get("create") != "0"
 
 
 @login_required
@@ -38,7 +47,12 @@ def organisation_lookup(request):
     return render(
         request,
         "contacts/lookup/organisation_results.html",
-        {"results": search.search_organisations(query), "q": query.strip(), "field": _field(request)},
+        {
+            "results": search.search_organisations(query),
+            "q": query.strip(),
+            "field": _field(request),
+            "create": _offers_create(request),
+        },
     )
 
 
@@ -48,7 +62,12 @@ def person_lookup(request):
     return render(
         request,
         "contacts/lookup/person_results.html",
-        {"results": search.search_people(query), "q": query.strip(), "field": _field(request)},
+        {
+            "results": search.search_people(query),
+            "q": query.strip(),
+            "field": _field(request),
+            "create": _offers_create(request),
+        },
     )
 
 

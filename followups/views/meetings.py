@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from contacts.pagination import EstimatingPaginator
 from events import selectors as event_selectors
 from events.access import (
     can_edit_meeting,
@@ -218,11 +219,13 @@ def meeting_list(request):
         request.GET or None, queryset=event_selectors.meeting_list(user=request.user), user=request.user
     )
     if meetings.is_bound and not meetings.is_valid():
-        messages.error(request, "Some filters were not understood and were left out; see below.")
+        messages.error(
+            request, "Some filters could not be used, so no meetings are listed: see the message by each filter below."
+        )
         queryset = event_selectors.meeting_list(user=request.user).none()
     else:
         queryset = meetings.qs
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = EstimatingPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from followups.demo import DEMO_PASSWORD
 from followups.models import FollowUp, FollowUpNote
@@ -81,12 +82,18 @@ def test_organiser_finds_organisations_by_native_name_when_recording_an_outcome(
     page.goto(f"/followups/missions/{mission.pk}/outcomes/new/")
     page.get_by_label("Kind").select_option(label="MOU signed")
     page.get_by_label("Title").fill("Cluster MOU with LINK-J and Takeda")
-    page.get_by_placeholder("Search organisations").fill("武田")
-    visible = page.locator("#id_organisations option:not([hidden])")
-    assert visible.all_inner_texts() == ["Takeda Pharmaceutical (武田薬品工業)"]
-    visible.first.click()
-    page.get_by_placeholder("Search organisations").fill("LINK")
-    page.locator("#id_organisations option:not([hidden])", has_text="LINK-J").click()
+    organisations = page.locator('[data-typeahead][data-field="organisations"]')
+    organisations.get_by_role("combobox").fill("武田")
+    matches = organisations.locator("[role=option]")
+    expect(matches).to_have_count(1)
+    assert "Takeda Pharmaceutical" in matches.first.inner_text()
+    matches.first.click()
+    organisations.get_by_role("combobox").fill("LINK")
+    organisations.locator("[role=option]", has_text="LINK-J").click()
+    chips = organisations.locator(".chip")
+    expect(chips).to_have_count(2)
+    picked = chips.all_inner_texts()
+    assert picked[0].startswith("Takeda Pharmaceutical") and picked[1].startswith("LINK-J")
     page.get_by_label("Value").fill("1000")
     page.get_by_role("button", name="Record outcome").click()
     # a value without currency: told clearly, nothing lost

@@ -172,6 +172,8 @@ RULES: dict[str, Rule] = {
     "users:create": Rule(MANAGERS),
     "users:detail": Rule(MANAGERS, kwargs=lambda w: {"pk": w.dave.pk}),
     "users:send-link": Rule(MANAGERS, kwargs=lambda w: {"pk": w.dave.pk}, method="post"),
+    # Answers only with delegates of missions the user can see (tests/meetings/test_meeting_filters.py).
+    "events:delegate-lookup": Rule(EVERYONE_SIGNED_IN, data=lambda w: {"q": "Dave"}),
 }
 
 
