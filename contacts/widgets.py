@@ -8,14 +8,14 @@ as radio buttons or checkboxes to pick from on the next submit.
 """
 
 from django import forms
+from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 
 from . import search
 
+PROJECT_TEMPLATES = TemplatesSetting()
 MAX_QUERY = 100
 FALLBACK_MATCHES = 10
 
@@ -93,9 +93,9 @@ class Typeahead(forms.Widget):
         return context
 
     def render(self, name, value, attrs=None, renderer=None):
-        # The project's template engine (templates/), not the forms renderer's own.
+        # The project's template engines (templates/), not the default forms renderer's own.
         context = self.get_context(name, value, self.build_attrs(self.attrs, attrs))
-        return mark_safe(render_to_string(self.template_name, context))  # noqa: S308 (an escaped template)
+        return self._render(self.template_name, context, PROJECT_TEMPLATES)
 
 
 def organisation_picker(*, multiple: bool = False) -> Typeahead:
@@ -122,20 +122,15 @@ class PlainSelect(forms.Select):
         widget = self.get_context(name, value, attrs)["widget"]
         parts = []
         for group, choices, _index in widget["optgroups"]:
-            options = [
-                format_html(
-                    '<option value="{}"{}>{}</option>',
-                    option["value"],
-                    " selected" if option["selected"] else "",
-                    option["label"],
-                )
-                for option in choices
-            ]
-            html = mark_safe("".join(options))  # noqa: S308 (each option escaped by format_html)
+            html = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((o["value"], " selected" if o["selected"] else "", o["label"]) for o in choices),
+            )
             parts.append(format_html('<optgroup label="{}">{}</optgroup>', group, html) if group else html)
         return format_html(
             '<select name="{}"{}>{}</select>',
             widget["name"],
             flatatt(widget["attrs"]),
-            mark_safe("".join(parts)),  # noqa: S308 (escaped above)
+            format_html_join("", "{}", ((p,) for p in parts)),
         )

@@ -145,7 +145,10 @@ def _pdf_text(data: bytes, tmp_path) -> str:
     path.write_bytes(data)
     pdftotext = shutil.which("pdftotext")
     assert pdftotext, "poppler-utils is missing: scripts/install-system-deps.sh installs it"
-    return subprocess.run([pdftotext, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True).stdout.decode()
+    # -raw: in the order drawn, so a wrapped cell is not interleaved with the cell beside it
+    return subprocess.run(
+        [pdftotext, "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode()
 
 
 def _in_pdf_text(value: str, text: str) -> bool:
@@ -193,7 +196,7 @@ def test_hostile_text_is_in_the_report_exports_whole_and_inert(client, hostile, 
     assert response.status_code == 200
     text = _plain(_pdf_text(response.content, tmp_path))
     missing = [name for name, value in values.items() if not _in_pdf_text(value, text)]
-    assert missing == [], f"not in the PDF text: {missing}"
+    assert missing == [], f"not in the PDF text: {[(name, values[name]) for name in missing]}"
 
 
 def test_hostile_values_in_an_uploaded_file_are_previewed_verbatim(client, hostile):
