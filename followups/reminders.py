@@ -683,6 +683,11 @@ def mission_followup_state(*, mission: Mission, today: date) -> MissionFollowUpS
     return state
 
 
+def _followup_url(followup) -> str:
+    """The follow-up's own page: it is there whatever My follow-ups shows (its lists are capped)."""
+    return absolute(reverse("followups:followup-detail", args=[followup.pk]))
+
+
 def build_message(reminder: ReminderEmail, *, now: datetime, batch: SendingBatch) -> EmailMultiAlternatives:
     person, mission = reminder.recipient, reminder.mission
     tz = recipient_time_zone(person)
@@ -702,7 +707,7 @@ def build_message(reminder: ReminderEmail, *, now: datetime, batch: SendingBatch
     if reminder.kind == Kind.DIGEST:
         followups = batch.open_followups.get((mission.pk, person.pk), [])
         for followup in followups:
-            followup.link = f"{my_followups_url}#followup-{followup.pk}"
+            followup.link = _followup_url(followup)
         context["overdue"] = [f for f in followups if f.due_on < today]
         context["upcoming"] = [f for f in followups if f.due_on >= today]
         context["open_count"] = len(followups)
@@ -716,7 +721,7 @@ def build_message(reminder: ReminderEmail, *, now: datetime, batch: SendingBatch
         subject = f"{mission.title}: follow-up summary, {reminder.offset_days} days after the mission"
     else:
         followup = reminder.followup
-        followup.link = f"{my_followups_url}#followup-{followup.pk}"
+        followup.link = _followup_url(followup)
         context["followup"] = followup
         context["days_overdue"] = (today - followup.due_on).days
         subject = f"Overdue follow-up: {followup.title}"

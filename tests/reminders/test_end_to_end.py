@@ -130,7 +130,7 @@ def test_each_reminder_arrives_once_with_the_right_content(stack, client):
     text, html = digest.part("text/plain"), digest.part("text/html")
     assert "Send Takeda the licensing term sheet (was due Thu 29 Oct 2026)" in text
     assert "Introduce Astellas to the catapult (due Fri 13 Nov 2026)" in text
-    assert f'href="https://crm.example.org/followups/mine/#followup-{trip.astellas.pk}"' in html
+    assert f'href="https://crm.example.org/followups/{trip.astellas.pk}/"' in html
     assert "Book the Osaka site visit" not in text
 
     summary = next(r for r in received if r.kind == "summary" and "30 days after" in r.message["Subject"])
