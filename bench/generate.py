@@ -237,9 +237,12 @@ def generate(scale: float, seed: int) -> dict:
     timed("sectors", lambda: copier.copy(Sector, ["id", "name", "slug"],
           ((i + 1, s, s.lower().replace(" ", "-")) for i, s in enumerate(SECTORS))))  # fmt: skip
 
+    org_country = [""] * (n["organisations"] + 1)  # copied onto their people (Person.organisation_country)
+
     def organisations():
         for i in range(1, n["organisations"] + 1):
             if i % 5 == 0:
+                org_country[i] = "JP"
                 stem, stem_r = rnd.choice(JP_STEMS)
                 suffix, suffix_r, english = rnd.choice(JP_SUFFIXES)
                 names = (f"{stem_r} {english} {i}", f"{stem}{suffix}", f"{stem_r} {suffix_r}")
@@ -250,7 +253,8 @@ def generate(scale: float, seed: int) -> dict:
                 tail = rnd.choice(LATIN_TAILS)
                 kind = "university" if tail == "University" else rnd.choice(["company", "sme", "sme", "investor"])
                 names = (f"{word} {tail} {i}", "", "")
-                yield (i, *names, kind, rnd.choice(COUNTRIES), "", *org_keys(*names), now, now)
+                org_country[i] = rnd.choice(COUNTRIES)
+                yield (i, *names, kind, org_country[i], "", *org_keys(*names), now, now)
 
     timed("organisations", lambda: copier.copy(
         Organisation, ["id", "name", "name_native", "name_reading", "kind", "country", "city",
@@ -281,16 +285,16 @@ def generate(scale: float, seed: int) -> dict:
                 family, family_r = rnd.choice(JP_STEMS)
                 given, given_r = rnd.choice(JP_GIVEN)
                 names = (given_r, family_r, f"{family} {given}", f"{family_r} {given_r}")
-                yield (i, *names, "family_first", org, f"p{i}@bench.example.org", "Asia/Tokyo", user,
-                       *person_keys(*names), now, now)  # fmt: skip
+                yield (i, *names, "family_first", org, org_country[org], f"p{i}@bench.example.org", "Asia/Tokyo",
+                       user, *person_keys(*names), now, now)  # fmt: skip
             else:
                 names = (rnd.choice(GIVEN), rnd.choice(FAMILY), "", "")
-                yield (i, *names, "given_first", org, f"p{i}@bench.example.org", "Europe/London", user,
-                       *person_keys(*names), now, now)  # fmt: skip
+                yield (i, *names, "given_first", org, org_country[org], f"p{i}@bench.example.org", "Europe/London",
+                       user, *person_keys(*names), now, now)  # fmt: skip
 
     timed("people", lambda: copier.copy(
         Person, ["id", "given_name", "family_name", "name_native", "name_reading", "name_order", "organisation_id",
-                 "email", "time_zone", "user_id", "search_key", "search_grams", "created_at", "modified_at"], people()))  # fmt: skip
+                 "organisation_country", "email", "time_zone", "user_id", "search_key", "search_grams", "created_at", "modified_at"], people()))  # fmt: skip
 
     missions = []
     for i in range(1, n["missions"] + 1):

@@ -92,7 +92,7 @@ class PersonFilter(DirectoryFilterSet):
         empty_label="Any kind",
     )
     country = django_filters.ChoiceFilter(
-        label="Country", field_name="organisation__country", choices=[], empty_label="Any country"
+        label="Country", field_name="organisation_country", choices=[], empty_label="Any country"
     )
 
     class Meta:
