@@ -137,6 +137,8 @@ def measure(repeat: int, exports: bool = True, pages_too: bool = True) -> list[d
         client = Client()
         client.force_login(p[role])
         clients[role] = client
+    import delegation_crm.wsgi  # noqa: F401  (as a web worker starts: the app loaded, then gc.freeze())
+
     results = []
     for label, role, url, follow in pages(p):
         client = clients[role]
