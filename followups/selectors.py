@@ -1,7 +1,8 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from contacts.models import Organisation, Person
 from events.access import missions_visible_to
@@ -180,8 +181,17 @@ def followup_detail(*, user, pk) -> FollowUp:
 
 
 def mission_followups(*, mission: Mission) -> QuerySet[FollowUp]:
-    """Every follow-up of a mission, for its organisers: open ones first (soonest due), then done."""
-    return followup_base_queryset().filter(mission=mission).order_by("-status", "due_on", "-priority", "pk")
+    """Every follow-up of a mission, for its organisers: open ones first (soonest due), then done.
+    The list shows how many notes each has, not the notes: a count, not a prefetch of every note."""
+    notes = FollowUpNote.objects.filter(followup=OuterRef("pk")).order_by().values("followup")
+    return (
+        followup_base_queryset()
+        .prefetch_related(None)
+        .prefetch_related("meeting__counterpart_organisations", "meeting__counterpart_people")
+        .annotate(note_count=Coalesce(Subquery(notes.annotate(n=Count("*")).values("n")[:1]), 0))
+        .filter(mission=mission)
+        .order_by("-status", "due_on", "-priority", "pk")
+    )
 
 
 def mission_delegates(*, mission: Mission) -> QuerySet[Delegate]:

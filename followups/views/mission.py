@@ -13,7 +13,7 @@ from events.access import get_mission_for_user
 from .. import forms, selectors, services
 from ..access import followups_for_bulk
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 
 
 def _list_context(request, mission, *, bulk_form=None, selected=()):

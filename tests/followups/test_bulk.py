@@ -125,3 +125,17 @@ def test_filters_status_assignee_overdue_and_due_range(world, as_user):
     assert "Enter a valid date." in response.content.decode()
     response = client.get(url, {"due_from": today.isoformat(), "due_to": (today - timedelta(days=1)).isoformat()})
     assert "“Due until” is before “Due from”." in response.content.decode()
+
+
+def test_the_mission_list_counts_each_follow_ups_notes(world, as_user):
+    from followups.models import FollowUpNote
+
+    noted = FollowUpFactory(assignee=world.dave_delegate, title="Send the co-location pack")
+    FollowUpFactory(assignee=world.dave_delegate, title="Book the site visit")
+    for text in ("Called them.", "They want the Japanese version."):
+        FollowUpNote.objects.create(followup=noted, author=world.dave, text=text)
+    html = as_user(world.alice).get(reverse("followups:mission-followups", args=[world.mission_a.pk])).content.decode()
+    row = html[html.index("Send the co-location pack") :].split("</tr>")[0]
+    assert "2 notes" in row
+    row = html[html.index("Book the site visit") :].split("</tr>")[0]
+    assert "note" not in row
