@@ -56,7 +56,7 @@ class Typeahead(forms.Widget):
 
     def selected(self, ids: list[str]):
         queryset = self._queryset()
-        ids = [i for i in ids if i.isdigit()][:50]
+        ids = [i for i in ids if i.isascii() and i.isdigit() and len(i) <= 18][:50]
         if queryset is None or not ids:
             return []
         found = {str(r.pk): r for r in queryset.filter(pk__in=ids)}

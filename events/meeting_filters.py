@@ -23,7 +23,7 @@ MAX_ID_LENGTH = 18
 
 def _raw_id(data, name) -> str | None:
     value = data.get(name) if data is not None else None
-    return value if value and value.isdigit() and len(value) <= MAX_ID_LENGTH else None
+    return value if value and value.isascii() and value.isdigit() and len(value) <= MAX_ID_LENGTH else None
 
 
 class PersonLabelChoice(forms.ModelChoiceField):

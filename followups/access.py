@@ -44,7 +44,7 @@ def get_followup_for_user(user, pk, *, reassign: bool = False) -> FollowUp:
 
 def followups_for_bulk(user, mission, ids) -> QuerySet[FollowUp]:
     """The selected follow-ups of this mission that the user may act on; others are silently left out."""
-    clean_ids = [int(i) for i in ids if str(i).isdigit()]
+    clean_ids = [int(i) for i in ids if str(i).isascii() and str(i).isdigit()]
     visible = followups_visible_to(user).filter(mission=mission, pk__in=clean_ids)
     return visible.select_related("assignee__person", "mission")
 

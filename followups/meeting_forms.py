@@ -49,7 +49,7 @@ def _picked_ids(form, name) -> list[int]:
         if not isinstance(values, list | tuple):
             values = [values]
         values = [getattr(v, "pk", v) for v in values]
-    return [int(v) for v in values if str(v).isdigit()][:50]
+    return [int(v) for v in values if str(v).isascii() and str(v).isdigit()][:50]
 
 
 class MeetingForm(forms.Form):

@@ -120,7 +120,7 @@ def organisation_update(request, pk):
 def person_create(request):
     initial = {"family_name": request.GET.get("name", "")[:100]}
     organisation_id = request.GET.get("organisation", "")
-    if organisation_id.isdigit():
+    if organisation_id.isascii() and organisation_id.isdigit():
         initial["organisation"] = organisation_id
     form = PersonForm(request.POST if request.method == "POST" else None, initial=initial)
     duplicates = []

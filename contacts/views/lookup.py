@@ -113,7 +113,7 @@ def organisation_create(request):
 def _picked_organisations(request):
     # From the meeting form (GET, hx-include) or from the inline form's own hidden inputs (POST).
     ids = [*request.GET.getlist("counterpart_organisations"), *request.POST.getlist("picked_organisations")]
-    ids = [i for i in ids if i.isdigit()][:20]
+    ids = [i for i in ids if i.isascii() and i.isdigit() and len(i) <= 18][:20]
     return list(Organisation.objects.filter(pk__in=ids, merged_into__isnull=True))
 
 

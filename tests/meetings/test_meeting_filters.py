@@ -83,6 +83,10 @@ def test_with_a_mission_its_events_and_delegates_are_listed_and_no_other_mission
         {"delegate": "999999"},
         {"event": "1x"},
         {"mission": "999999"},
+        {"mission": "²"},  # a digit to str.isdigit(), not to int()
+        {"event": "²"},
+        {"counterpart": "٣"},
+        {"person": "²"},
     ],
 )
 def test_bad_ids_give_a_message_not_an_error(client, world, two_meetings, query):
