@@ -191,8 +191,17 @@ def require_manager(user) -> None:
 
 
 def get_account_for_manager(user, pk) -> User:
+    """An account a manager may change. Superuser and staff accounts (the admin site's) are changed
+    by superusers only: otherwise a manager could redirect one's email and reset its password."""
     require_manager(user)
     try:
-        return User.objects.select_related("person").get(pk=pk)
+        account = User.objects.select_related("person").get(pk=pk)
     except (User.DoesNotExist, ValueError, TypeError):
         raise Http404("No such user.") from None
+    if not may_change_account(user, account):
+        raise PermissionDenied("Only a superuser can change an administrator's account.")
+    return account
+
+
+def may_change_account(user, account) -> bool:
+    return user.is_superuser or not (account.is_superuser or account.is_staff)

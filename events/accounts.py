@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from contacts.models import User
 from contacts.privacy import user_can_be_emailed
 
+from .access import may_change_account
 from .models import Delegate
 from .services import free_username, invitation_link
 
@@ -97,12 +98,25 @@ ACCOUNT_FIELDS = ("first_name", "last_name", "email", "role", "time_zone", "is_a
 def user_update(*, account: User, changed_by: User, data: dict) -> list[str]:
     """Save a manager's changes to an account; returns the names of the fields that changed."""
     with transaction.atomic():
-        account = User.objects.select_for_update().get(pk=account.pk)
-        # Checked under the row lock (and the managers' rows locked too), so two managers
-        # demoting each other at the same moment cannot leave nobody in charge.
-        managers = set(_active_managers().select_for_update().values_list("pk", flat=True))
+        # The account and every active manager locked in one statement, in id order (no deadlock), and
+        # the rules checked under those locks: two managers demoting each other at the same moment
+        # cannot leave nobody in charge.
+        locked = {
+            row.pk: row
+            for row in User.objects.filter(
+                Q(pk=account.pk) | Q(Q(role=User.Role.MANAGER) | Q(is_superuser=True), is_active=True)
+            )
+            .order_by("pk")
+            .select_for_update()
+        }
+        account = locked.get(account.pk)
+        if account is None:
+            raise ValidationError("This account no longer exists.")
+        managers = {pk for pk, row in locked.items() if row.is_active and row.is_manager}
         if changed_by.pk not in managers:
             raise ValidationError("Your manager role was taken away meanwhile: nothing was saved.")
+        if not may_change_account(changed_by, account):
+            raise ValidationError("Only a superuser can change an administrator's account.")
         problems = account_problems(
             account=account, changed_by=changed_by, role=data["role"], is_active=data["is_active"]
         )

@@ -168,3 +168,20 @@ def test_the_list_pages_and_keeps_the_filters(manager, world):
     second = manager.get(reverse("users:list"), {"role": "delegate", "page": 2}).content.decode()
     assert "Page 2 of 2" in second
     assert reverse("users:detail", args=[world.mary.pk]) not in first + second  # a manager, not a delegate
+
+
+def test_only_a_superuser_changes_an_administrators_account(manager, world, client):
+    """Otherwise a manager could point a superuser's email at themselves and reset its password."""
+    root = User.objects.create_superuser("root", "root@example.org", "a-long-root-passphrase")
+    staff = UserFactory(username="staffer", is_staff=True)
+    for account in (root, staff):
+        assert manager.get(reverse("users:detail", args=[account.pk])).status_code == 403
+        response = manager.post(reverse("users:detail", args=[account.pk]), detail_data(account, email="me@x.org"))
+        assert response.status_code == 403
+        assert manager.post(reverse("users:send-link", args=[account.pk])).status_code == 403
+    root.refresh_from_db()
+    assert root.email == "root@example.org" and not mail.outbox
+
+    superuser_client = Client()
+    superuser_client.force_login(root)
+    assert superuser_client.get(reverse("users:detail", args=[staff.pk])).status_code == 200
