@@ -14,7 +14,7 @@ from .models import Person, User
 
 ERASED_NAME = "Erased person"
 # Person fields an erasure keeps: they describe how we hold the record, not who the person is.
-KEPT_ON_ERASURE = {"name_order", "time_zone", "lawful_basis", "consent", "consent_source"}
+KEPT_ON_ERASURE = {"name_order", "time_zone", "lawful_basis", "consent", "consent_source", "organisation_country"}
 
 
 def user_can_be_emailed(user: User) -> bool:

@@ -197,14 +197,15 @@ def _matching(queryset: QuerySet, query: str) -> QuerySet | None:
     return _ranked(queryset.filter(condition, merged_into__isnull=True), *parsed)
 
 
-def candidates(queryset: QuerySet, query: str, *, limit: int) -> list[QuerySet] | None:
+def candidates(queryset: QuerySet, query: str, *, limit: int, include_merged: bool = False) -> list[QuerySet] | None:
     """Querysets of ids (to union) of at most ``limit`` records of ``queryset`` matching ``query``, found
     in index order and unranked, and of the first PREFIX_LIMIT whose key starts with it, so that the
     exact name is never left out of a large match set. None when there is nothing to search on."""
     parsed = parse(query)
     if parsed is None:
         return None
-    base = queryset.filter(merged_into__isnull=True)
+    # Merged-away duplicates only when asked (a subject-access request must find every record).
+    base = queryset if include_merged else queryset.filter(merged_into__isnull=True)
     matching, condition = _condition(base, *parsed)
     return [
         matching.filter(condition).order_by().values("pk")[:limit],

@@ -252,11 +252,11 @@ def last_activity(person: Person) -> date:
 
 
 def find_people(query: str, *, limit: int = 50) -> QuerySet[Person]:
-    """People a subject-access request may be about: the directory's name search (either script,
-    readings, close spellings) plus any part of the email address; every arm is an index scan,
+    """People a subject-access request may be about, merged-away duplicates included: the directory's
+    name search (either script, readings, close spellings) plus any part of the email; every arm is an index scan,
     so a manager's search stays fast among a million people."""
     query = query.strip()
-    pool = search.candidates(Person.objects.all(), query, limit=limit) or []
+    pool = search.candidates(Person.objects.all(), query, limit=limit, include_merged=True) or []
     if len(query) >= 3 and " " not in query:
         pool.append(Person.objects.filter(email__icontains=query).order_by().values("pk")[:limit])
     if not pool:

@@ -161,6 +161,7 @@ def test_erasure_anonymises_everywhere_and_keeps_the_figures(manager, world, sat
         )
 
     before = figures()
+    country = sato.organisation_country
     response = manager.post(reverse("followups:privacy-erase", args=[sato.pk]), {"confirm": "on"}, follow=True)
     assert "Personal data erased" in response.content.decode()
     assert figures() == before
@@ -168,6 +169,7 @@ def test_erasure_anonymises_everywhere_and_keeps_the_figures(manager, world, sat
     assert sato.family_name.startswith("Erased person") and sato.given_name == "" and sato.name_native == ""
     assert sato.email == "" and sato.phone == "" and sato.erased_on == timezone.localdate()
     assert not sato.can_be_emailed
+    assert sato.organisation_country == country != ""  # still counted under their organisation's country
     for version in sato.history.all():
         assert "Sato" not in version.family_name and version.name_native == "" and version.phone == ""
         assert "Ken" not in version.given_name and version.email == ""
@@ -237,3 +239,16 @@ def test_a_request_finds_people_by_japanese_name_spelling_and_any_part_of_the_em
     for query in ("佐藤", "Satou", "takeda.example", "K.SATO@"):
         html = manager.get(reverse("followups:privacy-retention"), {"q": query}).content.decode()
         assert url in html, query
+
+
+def test_a_request_finds_a_merged_away_duplicate_too(manager, world):
+    from contacts.services import person_merge
+
+    from ..factories import PersonFactory
+
+    duplicate = PersonFactory(given_name="Taro", family_name="Yamada", organisation=world.organisation)
+    survivor = PersonFactory(given_name="Taro", family_name="Yamada", email="", organisation=world.organisation)
+    person_merge(survivor=survivor, other=duplicate, take_from_other=set(), acting_user=world.mary)
+    html = manager.get(reverse("followups:privacy-retention"), {"q": "Yamada"}).content.decode()
+    for person in (survivor, duplicate):
+        assert reverse("followups:privacy-person", args=[person.pk]) in html
