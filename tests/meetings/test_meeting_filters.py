@@ -9,6 +9,7 @@ from django.db import connection
 from django.urls import reverse
 
 from contacts.pagination import EstimatingPaginator
+from events.models import PartneringMeeting
 from followups.views import meetings as meeting_views
 
 from ..factories import DelegateFactory, EventFactory, OrganisationFactory, PersonFactory
@@ -174,3 +175,23 @@ def test_query_count_with_every_picker_set_is_constant(client, world, takeda, sa
     with django_assert_num_queries(LIST_QUERIES + 3):
         response = client.get(LIST, query)
     assert len(topics(response)) == rows
+
+
+def test_every_page_is_reachable_when_the_estimate_is_too_low(client, world, monkeypatch):
+    """The planner's estimate is for display: paging follows the rows that are there."""
+    monkeypatch.setattr(meeting_views, "PAGE_SIZE", 5)
+    org = OrganisationFactory()
+    for i in range(23):
+        meeting_on(world.mission_a, organisations=[org], delegates=[world.dave_delegate], topic=f"Meeting {i}")
+    monkeypatch.setattr(EstimatingPaginator, "count", 5)  # the planner guessed far too few
+    monkeypatch.setattr(EstimatingPaginator, "estimated", True)
+    signed_in(client, "mary")
+    seen, number = [], 1
+    while number < 20:
+        response = client.get(LIST, {"page": number})
+        seen += topics(response)
+        if ">Next<" not in response.content.decode():
+            break
+        number += 1
+    assert len(seen) == len(set(seen)) == PartneringMeeting.objects.count()
+    assert number == -(-len(seen) // 5)  # the last page, past the estimate's single page
