@@ -26,6 +26,7 @@ SMTP connection and records each outcome as soon as the server has answered.
 import logging
 import smtplib
 from collections import Counter, defaultdict, deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from time import monotonic
@@ -121,7 +122,20 @@ def reminder_offsets(mission: Mission) -> list[int]:
 
 
 def may_email(person: Person) -> bool:
-    return bool(person.email) and not (person.do_not_contact or person.reminders_opt_out or person.merged_into_id)
+    """The person's one email rule (address, do-not-contact, erasure, withdrawn consent), their
+    reminders opt-out, and not merged into another record."""
+    return person.can_be_emailed and not (person.reminders_opt_out or person.merged_into_id)
+
+
+def _still_wanted(row: ReminderEmail) -> bool:
+    """The recipient re-read just before their message goes: an opt-out, do-not-contact or erasure
+    made while the batch was sending (it claims its rows up to a minute earlier) stops it, and the
+    message goes to the address as it is now."""
+    fresh = Person.objects.filter(pk=row.recipient_id).select_related("user").first()
+    if fresh is None or not may_email(fresh):
+        return False
+    row.recipient = fresh
+    return True
 
 
 def _key(kind, recipient_id, offset_days=None, followup_id=None, followup_due_on=None) -> tuple:
@@ -370,19 +384,22 @@ def _finish(reminder: ReminderEmail, now: datetime, **fields) -> bool:
     )
 
 
-def _wait_for_the_disk(wait: bool) -> None:
-    """While a batch sends, its outcome updates commit without waiting for the write-ahead log to
-    reach the disk (`synchronous_commit = off` for this connection, set back when the batch ends).
+@contextmanager
+def _not_waiting_for_the_disk():
+    """A transaction whose commit does not wait for the write-ahead log to reach the disk
+    (`SET LOCAL synchronous_commit`: this transaction only, so it is also right behind PgBouncer in
+    transaction mode). Used for the `sent` mark of each email.
 
-    Each update is committed and visible as soon as it returns, so a worker that dies right after
+    The update is committed and visible as soon as it returns, so a worker that dies right after
     it changes nothing. Only a crash of PostgreSQL itself within about half a second (three
     `wal_writer_delay`s) could forget some: a forgotten `sent` goes back to `sending` and is sent
-    again after the lease, with the same Message-ID; a forgotten failure or release is retried
-    after the lease. No email is lost. Waiting for the disk once per email cost more than all the
-    rest of the database work of a batch."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET synchronous_commit TO {'DEFAULT' if wait else 'OFF'}")
+    again after the lease, with the same Message-ID. No email is lost. Waiting for the disk once
+    per email cost more than all the rest of the database work of a batch."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
 
 
 def _finish_many(rows: list[ReminderEmail], now: datetime, **fields) -> int:
@@ -530,10 +547,14 @@ def reminders_send_batch(*, now: datetime | None = None, ids: list[int] | None =
     backend = get_connection()
     connected = False
     stop_at = monotonic() + batch_seconds()
-    _wait_for_the_disk(False)
     try:
         while untried and monotonic() < stop_at:
             row = untried[0]
+            if not _still_wanted(row):
+                untried.popleft()
+                reason = "Recipient opted out, must not be contacted, or has no email address."
+                outcome[State.CANCELLED] += _finish(row, now, state=State.CANCELLED, cancel_reason=reason)
+                continue
             try:
                 message = build_message(row, now=now, batch=batch)
             except SoftTimeLimitExceeded:
@@ -568,7 +589,8 @@ def reminders_send_batch(*, now: datetime | None = None, ids: list[int] | None =
                 continue
             # The SMTP server has the message: record it at once (autocommit) to keep the window
             # in which a crash would cause a second delivery as short as possible.
-            outcome[State.SENT] += _finish(row, now, state=State.SENT, sent_at=now, last_error="")
+            with _not_waiting_for_the_disk():
+                outcome[State.SENT] += _finish(row, now, state=State.SENT, sent_at=now, last_error="")
     finally:
         if connected:
             _close(backend)
@@ -579,10 +601,6 @@ def reminders_send_batch(*, now: datetime | None = None, ids: list[int] | None =
             except Exception:
                 logger.exception("Could not release %s unsent reminder(s); the lease will", len(untried))
             outcome["released"] += len(untried)
-        try:
-            _wait_for_the_disk(True)
-        except Exception:  # the connection is broken; Django drops it after the task
-            logger.exception("Could not restore synchronous_commit")
     return outcome
 
 

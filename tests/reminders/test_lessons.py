@@ -8,6 +8,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from contacts.models import Person
 from events.models import Delegate, Mission
 from followups import reminders
 from followups.models import FollowUp, ReminderEmail
@@ -282,3 +283,26 @@ def test_a_worker_dying_right_after_the_server_accepted_sends_a_recognisable_dup
     assert {m.extra_headers["Message-ID"] for m in copies} == {row.message_id}
     row.refresh_from_db()
     assert row.state == State.SENT
+
+
+class OptOutWhileSendingBackend(BaseEmailBackend):
+    """Delivers; while the first message is with the server, every other recipient of the batch
+    clicks the opt-out link (the batch claimed them a moment earlier)."""
+
+    def send_messages(self, messages):
+        from django.core import mail
+
+        if not mail.outbox:
+            first = messages[0].to[0]
+            Person.objects.exclude(email__iexact=first).update(reminders_opt_out=True)
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+def test_an_opt_out_made_while_the_batch_sends_stops_the_rest(trip, settings):
+    settings.EMAIL_BACKEND = "tests.reminders.test_lessons.OptOutWhileSendingBackend"
+    sent = dispatch(day_after_end(1))
+    assert len({m.to[0] for m in sent}) == 1  # only the one already with the server
+    cancelled = ReminderEmail.objects.filter(state=State.CANCELLED, cancel_reason__contains="opted out")
+    assert cancelled.exists()
+    assert not ReminderEmail.objects.filter(state=State.SENDING).exists()
