@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -246,12 +248,17 @@ class Person(TrackedModel):
         from .search import index_person
 
         _keep_search_keys_in_step(self, index_person, kwargs)
-        if self._state.adding or self.organisation_id != getattr(self, "_saved_organisation_id", None):
+        update_fields = kwargs.get("update_fields")
+        saves_organisation = update_fields is None or {"organisation", "organisation_id"} & set(update_fields)
+        moved = self._state.adding or self.organisation_id != getattr(self, "_saved_organisation_id", None)
+        orphaned = not self.organisation_id and self.organisation_country  # its organisation was deleted
+        if saves_organisation and (moved or orphaned):
             self.organisation_country = self._country_of_organisation()
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "organisation_country"}
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "organisation_country"}
         super().save(*args, **kwargs)
-        self._saved_organisation_id = self.organisation_id
+        if saves_organisation:
+            self._saved_organisation_id = self.organisation_id
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -291,3 +298,9 @@ class Person(TrackedModel):
         if not self.email or self.do_not_contact or self.erased_on is not None:
             return False
         return not (self.lawful_basis == self.LawfulBasis.CONSENT and self.consent == self.Consent.WITHDRAWN)
+
+
+@receiver(pre_delete, sender=Organisation)
+def _people_lose_the_country_of_a_deleted_organisation(sender, instance, **kwargs):
+    # Deleting sets their organisation to NULL with a queryset update, which Person.save() never sees.
+    Person.objects.filter(organisation=instance).update(organisation_country="")

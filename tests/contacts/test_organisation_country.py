@@ -52,3 +52,21 @@ def test_the_directory_filters_people_by_their_organisations_country(client, wor
     html = client.get(reverse("contacts:person-list"), {"country": "JP"}).content.decode()
     assert reverse("contacts:person-detail", args=[sato.pk]) in html
     assert reverse("contacts:person-detail", args=[smith.pk]) not in html
+
+
+def test_deleting_an_organisation_clears_the_country_of_its_people(db):
+    org = OrganisationFactory(name="Defunct KK", country="JP")
+    person = PersonFactory(organisation=org)
+    org.delete()
+    assert country_of(person) == ""
+
+
+def test_saving_other_fields_leaves_the_country_alone(db):
+    takeda = OrganisationFactory(name="Takeda", country="JP")
+    oxford = OrganisationFactory(name="Oxford", country="GB")
+    ken = Person.objects.get(pk=PersonFactory(organisation=takeda).pk)
+    ken.organisation = oxford  # changed in memory, but only the phone is saved
+    ken.phone = "+81 3 0000 0000"
+    ken.save(update_fields=["phone"])
+    row = Person.objects.values("organisation_id", "organisation_country").get(pk=ken.pk)
+    assert row == {"organisation_id": takeda.pk, "organisation_country": "JP"}
