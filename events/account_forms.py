@@ -37,7 +37,8 @@ class UserAccountForm(_AccountFields):
         help_texts = {
             "role": "Managers see every mission and export reports. What someone may do on a mission "
             "comes from their role on its delegate list.",
-            "is_active": "A deactivated account cannot sign in and gets no emails; its history stays.",
+            "is_active": "A deactivated account cannot sign in; its history stays. Reminder emails follow "
+            "the person's place on a mission's delegate list and their email settings, not the account.",
         }
 
 

@@ -18,8 +18,9 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 
-from contacts.models import User
+from contacts.models import Person, User
 from contacts.privacy import user_can_be_emailed
+from contacts.signals import person_contact_changed
 
 from .access import may_change_account
 from .models import Delegate
@@ -127,6 +128,10 @@ def user_update(*, account: User, changed_by: User, data: dict) -> list[str]:
             setattr(account, name, data[name])
         if changed:
             account.save(update_fields=changed)
+        person = Person.objects.filter(user=account).first()
+        if person is not None and {"time_zone", "email"} & set(changed):
+            # Reminders go out at 09:00 in the account's zone: followups re-arms them.
+            person_contact_changed.send(sender=Person, person=person)
     if changed:
         logger.info("User %s changed account %s: %s", changed_by.pk, account.pk, ", ".join(changed))
     return changed

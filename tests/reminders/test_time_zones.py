@@ -2,6 +2,8 @@
 reminders go out at 09:00 in each recipient's zone, on either side of both clock changes
 (UK: Sunday 25 October; US: Sunday 1 November)."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from followups.models import ReminderEmail
@@ -67,3 +69,22 @@ def test_a_delegate_who_changes_zone_is_rescheduled(tz_trip):
     user.save(update_fields=["time_zone"])
     reminders.reminders_rearm_for_person(person=trip.lena, now=utc("2026-10-20T00:00"))
     assert due(trip, trip.lena, 7) == utc("2026-10-31T00:00")  # 09:00 JST
+
+
+def test_a_manager_changing_an_accounts_zone_reschedules_its_reminders(tz_trip, client):
+    from django.urls import reverse
+
+    from contacts.models import User
+
+    from ..factories import UserFactory
+
+    trip = tz_trip
+    manager = UserFactory(role=User.Role.MANAGER)
+    client.force_login(manager)
+    lena = trip.lena.user
+    before = due(trip, trip.lena, 8)
+    data = {"first_name": lena.first_name, "last_name": lena.last_name or "Lena", "email": lena.email,
+            "role": lena.role, "time_zone": "Asia/Tokyo", "is_active": "on"}  # fmt: skip
+    assert client.post(reverse("users:detail", args=[lena.pk]), data).status_code == 302
+    after = due(trip, trip.lena, 8)
+    assert after != before and after.astimezone(ZoneInfo("Asia/Tokyo")).hour == 9
