@@ -277,14 +277,15 @@ def search_people(query: str, *, limit: int = RESULT_LIMIT) -> list[Person]:
     return _search(Person.objects.select_related("organisation"), query, limit)
 
 
-def organisations_matching(query: str) -> QuerySet[Organisation]:
-    """Every match, ranked (unsliced; for EXPLAIN in tests)."""
-    queryset = _matching(Organisation.objects.all(), query)
+def organisations_matching(query: str, *, within: QuerySet | None = None) -> QuerySet[Organisation]:
+    """Every match, ranked (unsliced; for EXPLAIN in tests). ``within``: only among these records
+    (narrowed before ranking, so a small set is cheap however common the name)."""
+    queryset = _matching(Organisation.objects.all() if within is None else within, query)
     return Organisation.objects.none() if queryset is None else queryset
 
 
-def people_matching(query: str) -> QuerySet[Person]:
-    queryset = _matching(Person.objects.all(), query)
+def people_matching(query: str, *, within: QuerySet | None = None) -> QuerySet[Person]:
+    queryset = _matching(Person.objects.all() if within is None else within, query)
     return Person.objects.none() if queryset is None else queryset
 
 

@@ -69,7 +69,8 @@ class Typeahead(forms.Widget):
             return []
         finder = search.organisations_matching if self.kind == "organisation" else search.people_matching
         picked = [r.pk for r in selected]
-        found = finder(self.query).filter(pk__in=queryset.values("pk")).exclude(pk__in=picked)
+        found = finder(self.query, within=queryset.model.objects.filter(pk__in=queryset.values("pk")))
+        found = found.exclude(pk__in=picked)
         if self.kind == "person":
             found = found.select_related("organisation")
         return list(found[:FALLBACK_MATCHES])

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from contacts import search
+from contacts.models import Person
 from contacts.views.lookup import _field, _query
 
 from .. import selectors
@@ -13,7 +14,8 @@ from .. import selectors
 @login_required
 def delegate_lookup(request):
     query = _query(request)
-    people = search.people_matching(query).filter(pk__in=selectors.delegate_people(user=request.user).values("pk"))
+    delegates = Person.objects.filter(pk__in=selectors.delegate_people(user=request.user).values("pk"))
+    people = search.people_matching(query, within=delegates)
     return render(
         request,
         "contacts/lookup/person_results.html",
