@@ -178,46 +178,37 @@ class MissionReport:
 # --- Base querysets, filtered -----------------------------------------------------------------
 
 
-def _local_bounds(mission: Mission, filters: ReportFilters) -> tuple[datetime | None, datetime | None]:
-    start = datetime.combine(filters.date_from, time.min, mission.tz) if filters.date_from else None
-    end = datetime.combine(filters.date_to + timedelta(days=1), time.min, mission.tz) if filters.date_to else None
-    return start, end
+def _in_scope(
+    qs: QuerySet, mission: Mission, filters: ReportFilters, *, event: str, since: str, until: str
+) -> QuerySet:
+    """Rows of the mission within the report's scope: the chosen event (``event`` is its lookup) and
+    the date range, whole days in the mission's time zone (``since`` and ``until`` are the lookups
+    that compare the row with the range's first moment and with the moment after its last day)."""
+    qs = qs.filter(mission=mission)
+    if filters.event:
+        qs = qs.filter(**{event: filters.event.pk})
+    if filters.date_from:
+        qs = qs.filter(**{since: datetime.combine(filters.date_from, time.min, mission.tz)})
+    if filters.date_to:
+        qs = qs.filter(**{until: datetime.combine(filters.date_to + timedelta(days=1), time.min, mission.tz)})
+    return qs
 
 
 def report_meetings(mission: Mission, filters: ReportFilters) -> QuerySet[PartneringMeeting]:
-    qs = PartneringMeeting.objects.filter(mission=mission)
-    if filters.event:
-        qs = qs.filter(event=filters.event)
-    start, end = _local_bounds(mission, filters)
-    if start:
-        qs = qs.filter(starts_at__gte=start)
-    if end:
-        qs = qs.filter(starts_at__lt=end)
-    return qs
+    return _in_scope(
+        PartneringMeeting.objects.all(), mission, filters, event="event", since="starts_at__gte", until="starts_at__lt"
+    )
 
 
 def report_enquiries(mission: Mission, filters: ReportFilters) -> QuerySet[Enquiry]:
-    qs = Enquiry.objects.filter(mission=mission)
-    if filters.event:
-        qs = qs.filter(event=filters.event)
-    start, end = _local_bounds(mission, filters)
-    if start:
-        qs = qs.filter(asked_at__gte=start)
-    if end:
-        qs = qs.filter(asked_at__lt=end)
-    return qs
+    return _in_scope(
+        Enquiry.objects.all(), mission, filters, event="event", since="asked_at__gte", until="asked_at__lt"
+    )
 
 
 def report_events(mission: Mission, filters: ReportFilters) -> QuerySet[Event]:
-    qs = Event.objects.filter(mission=mission)
-    if filters.event:
-        qs = qs.filter(pk=filters.event.pk)
-    start, end = _local_bounds(mission, filters)
-    if start:
-        qs = qs.filter(ends_at__gt=start)
-    if end:
-        qs = qs.filter(starts_at__lt=end)
-    return qs
+    """Events overlapping the range (a reception that starts the evening before still counts)."""
+    return _in_scope(Event.objects.all(), mission, filters, event="pk", since="ends_at__gt", until="starts_at__lt")
 
 
 def report_followups(mission: Mission, filters: ReportFilters) -> QuerySet[FollowUp]:
