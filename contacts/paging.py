@@ -1,6 +1,7 @@
-"""Pages of a directory list without counting all of it.
+"""Pages of long lists without counting all of them, two ways: ``CappedPaginator`` says "1000+"
+(the contacts directory), ``EstimatingPaginator`` says "about 4 100" (the meeting list).
 
-An exact ``COUNT(*)`` of a million people (or of every match of a common name)
+The directory: an exact ``COUNT(*)`` of a million people (or of every match of a common name)
 reads them all. The count here stops at ``cap`` ("1000+ people"); the page reads
 one row more than it shows to know whether there is a next page. Three queries,
 whatever the size: the count, the page's ids (ordered, sliced, without joins) and
@@ -10,6 +11,10 @@ search's candidate set is bounded: its ranked ids are read once and give both
 the count and the page (two queries).
 """
 
+import json
+
+from django.core.paginator import Page, PageNotAnInteger, Paginator
+from django.db import connection
 from django.utils.functional import cached_property
 
 COUNT_CAP = 1000
@@ -102,3 +107,61 @@ class CappedPaginator:
         position = {pk: i for i, pk in enumerate(ids)}
         rows = sorted(self.rows.filter(pk__in=ids), key=lambda record: position[record.pk])
         return CappedPage(rows[: self.per_page], number, len(rows) > self.per_page, self)
+
+
+# --- the meeting list: "about N", from the planner --------------------------------------------------
+
+# Beyond any real list of meetings; keeps OFFSET bounded.
+ESTIMATED_MAX_PAGE = 100_000
+
+
+class EstimatedPage(Page):
+    has_more = False
+
+    def has_next(self):
+        return self.has_more
+
+    def next_page_number(self):
+        return self.number + 1
+
+
+class EstimatingPaginator(Paginator):
+    """Counting 500 000 meetings exactly reads every row's index entry on each page view; users
+    need "about how many" and a way to the next page. Up to ``cap`` rows the count is exact;
+    beyond, it is PostgreSQL's planner estimate (never below the cap), shown as "about N". An
+    estimate is only for display: pages are not clamped to it, and "Next" is shown when the page
+    read one row more than it shows, so no page that exists is out of reach."""
+
+    cap = 1000
+
+    estimated = False
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list.order_by().values("pk")
+        exact = queryset[: self.cap + 1].count()
+        if exact <= self.cap or connection.vendor != "postgresql":
+            return exact if exact <= self.cap else queryset.count()
+        self.estimated = True
+        plan = json.loads(queryset.explain(format="json"))
+        estimate = max(int(plan[0]["Plan"]["Plan Rows"]), exact)
+        return round(estimate, 2 - len(str(estimate)))  # two significant figures: 4 059 -> 4 100
+
+    def validate_number(self, number):
+        if not (self.count and self.estimated):
+            return super().validate_number(number)
+        try:
+            number = int(str(number))
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer.") from None
+        return min(max(number, 1), ESTIMATED_MAX_PAGE)  # past the rows: an empty page with "Previous"
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if not self.estimated:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        page = EstimatedPage(rows[: self.per_page], number, self)
+        page.has_more = len(rows) > self.per_page
+        return page

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from contacts.pagination import EstimatingPaginator
+from contacts.paging import EstimatingPaginator
 from events import selectors as event_selectors
 from events.access import (
     can_edit_meeting,

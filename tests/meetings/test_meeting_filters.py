@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from contacts.pagination import EstimatingPaginator
+from contacts.paging import EstimatingPaginator
 from events.models import PartneringMeeting
 from followups.views import meetings as meeting_views
 
@@ -195,3 +195,11 @@ def test_every_page_is_reachable_when_the_estimate_is_too_low(client, world, mon
         number += 1
     assert len(seen) == len(set(seen)) == PartneringMeeting.objects.count()
     assert number == -(-len(seen) // 5)  # the last page, past the estimate's single page
+
+
+@pytest.mark.parametrize("number", ["0", "-3", "99999999999", "9" * 50])
+def test_any_page_number_of_an_estimated_list_gives_a_page(client, world, monkeypatch, number):
+    monkeypatch.setattr(EstimatingPaginator, "count", 5000)
+    monkeypatch.setattr(EstimatingPaginator, "estimated", True)
+    signed_in(client, "mary")
+    assert client.get(LIST, {"page": number}).status_code == 200
