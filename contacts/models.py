@@ -142,9 +142,10 @@ class Organisation(TrackedModel):
         from .search import index_organisation
 
         _keep_search_keys_in_step(self, index_organisation, kwargs)
+        adding = self._state.adding  # a new organisation has no people yet
         super().save(*args, **kwargs)
         country = self.__dict__.get("country")
-        if country != getattr(self, "_saved_country", None) and not kwargs.get("force_insert"):
+        if not adding and country != getattr(self, "_saved_country", None):
             # Its people carry the country for the directory's filter (Person.organisation_country).
             code = self.country.code if self.country else ""
             Person.objects.filter(organisation_id=self.pk).exclude(organisation_country=code).update(

@@ -128,8 +128,8 @@ def user_update(*, account: User, changed_by: User, data: dict) -> list[str]:
             setattr(account, name, data[name])
         if changed:
             account.save(update_fields=changed)
-        person = Person.objects.filter(user=account).first()
-        if person is not None and {"time_zone", "email"} & set(changed):
+        person = Person.objects.filter(user=account).first() if {"time_zone", "email"} & set(changed) else None
+        if person is not None:
             # Reminders go out at 09:00 in the account's zone: followups re-arms them.
             person_contact_changed.send(sender=Person, person=person)
     if changed:
