@@ -197,7 +197,3 @@ def role_summary(delegates) -> list[tuple[str, int]]:
     """How many delegates hold each role, in the order roles are listed, e.g. [("organisers", 2), …]."""
     counts = Counter(d.role for d in delegates)
     return [(ROLE_PLURALS[value][counts[value] != 1], counts[value]) for value in Delegate.Role.values if counts[value]]
-
-
-def organiser_count(*, mission: Mission) -> int:
-    return mission.delegates.filter(role__in=Delegate.ORGANISING_ROLES).count()

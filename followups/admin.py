@@ -22,8 +22,8 @@ class FollowUpAdmin(SimpleHistoryAdmin):
     date_hierarchy = "due_on"
     inlines = [FollowUpNoteInline]
 
-    # Until follow-up services exist, admin edits are the only other writer: keep the
-    # reminder outbox in step in the same transaction.
+    # Admin edits bypass the follow-up services: keep the reminder outbox in step in the
+    # same transaction, as the services do.
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         reminders.reminders_rearm_for_followup(followup=obj)
