@@ -2,18 +2,17 @@
 loads related rows the same way. Merged records stay in the database as a
 trace but never show in lists."""
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils.module_loading import import_string
 
+from . import registry
 from .models import Organisation, Person
 
 
-def activity_provider():
-    """The object that knows about missions (see CONTACT_ACTIVITY_PROVIDER in settings)."""
-    return import_string(settings.CONTACT_ACTIVITY_PROVIDER)
+def activity_provider() -> registry.ContactActivitySource:
+    """The object that knows about missions: followups registers it (see contacts/registry.py)."""
+    return registry.activity()
 
 
 def organisation_base_queryset() -> QuerySet[Organisation]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from .access import merge_refusal
 from .models import Organisation, Person, User
 from .signals import person_contact_changed
 
@@ -274,6 +275,9 @@ def _merge(*, model, survivor, other, take_from_other: set[str], acting_user: Us
     for record in (survivor, other):
         if record.merged_into_id:
             raise MergeRefused(f"{record} was already merged into another record.")
+    # Decided on the locked rows, before anything is written: what may move, and by whom.
+    if refusal := merge_refusal(acting_user, survivor=survivor, other=other):
+        raise MergeRefused(refusal)
 
     choosable = {f.name: f for f in merge_fields(model)}
     unknown = set(take_from_other) - set(choosable)

@@ -218,11 +218,6 @@ REMINDERS_BATCH_SIZE = env.int("REMINDERS_BATCH_SIZE", default=200)
 REMINDERS_MAX_BATCHES_PER_DISPATCH = 100
 REMINDERS_BATCH_SECONDS = 30  # a batch starts no new message after this; the rest go back to pending
 
-# contacts may not import events or followups: the meetings, follow-ups and
-# outcomes shown on a contact's page (and the missions to filter by) come from
-# this object, which loads them through the mission and follow-up access rules.
-CONTACT_ACTIVITY_PROVIDER = "followups.selectors.contact_activity"
-
 # Imports of delegates, contacts and partnering-meeting lists (events/imports.py).
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=10)
 # Files with more data rows than this are imported by a Celery worker, with a progress bar.

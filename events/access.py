@@ -96,6 +96,11 @@ def enquiries_visible_to(user) -> QuerySet[Enquiry]:
     return Enquiry.objects.filter(mission__in=missions_visible_to(user))
 
 
+def delegates_visible_to(user) -> QuerySet[Delegate]:
+    """Delegate rows whoever sees a mission sees (its roster summary); managing them is for organisers."""
+    return Delegate.objects.filter(mission__in=missions_visible_to(user))
+
+
 def can_edit_meeting(user, meeting: PartneringMeeting) -> bool:
     if not user.is_authenticated:
         return False
@@ -173,9 +178,7 @@ def get_delegate_for_user(user, pk) -> Delegate:
     """
     try:
         delegate = (
-            Delegate.objects.filter(mission__in=missions_visible_to(user))
-            .select_related("mission", "person__organisation", "person__user")
-            .get(pk=pk)
+            delegates_visible_to(user).select_related("mission", "person__organisation", "person__user").get(pk=pk)
         )
     except (Delegate.DoesNotExist, ValueError, TypeError):
         raise Http404("No such delegate.") from None
@@ -205,3 +208,47 @@ def get_account_for_manager(user, pk) -> User:
 
 def may_change_account(user, account) -> bool:
     return user.is_superuser or not (account.is_superuser or account.is_staff)
+
+
+# Merging contacts
+#
+# contacts asks this (through contacts.registry) before a merge: a merge moves the rows of the
+# record it retires (delegate roles, meetings, enquiries, event speakers, outcomes, reminders…)
+# to the survivor, so it may only move rows of missions the user organises.
+
+
+def _mission_paths(model) -> list[str]:
+    """Lookups from a model to the mission(s) it belongs to: its own foreign keys to Mission,
+    else those of a model it points at (a speaker's event)."""
+    if model is Mission:
+        return ["pk"]
+    fields = [f for f in model._meta.concrete_fields if f.is_relation and f.many_to_one]
+    direct = [f.name for f in fields if f.related_model is Mission]
+    if direct:
+        return direct
+    return [
+        f"{f.name}__{inner.name}"
+        for f in fields
+        for inner in f.related_model._meta.concrete_fields
+        if inner.is_relation and inner.many_to_one and inner.related_model is Mission
+    ]
+
+
+class ContactMergeScope:
+    def mission_ids(self, rows) -> set[int] | None:
+        paths = _mission_paths(rows.model)
+        if not paths:
+            return None
+        found: set[int] = set()
+        for path in paths:
+            found.update(rows.filter(**{f"{path}__isnull": False}).values_list(path, flat=True).distinct())
+        return found
+
+    def not_organised(self, user, mission_ids: set[int]) -> list[str]:
+        if not mission_ids:
+            return []
+        missions = Mission.objects.filter(pk__in=mission_ids).exclude(pk__in=missions_organised_by(user).values("pk"))
+        return list(missions.order_by("title", "pk").values_list("title", flat=True))
+
+
+contact_merge_scope = ContactMergeScope()

@@ -5,10 +5,10 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from contacts.models import Organisation, Person
-from events.access import missions_visible_to
+from events.access import delegates_visible_to, enquiries_visible_to, meetings_visible_to, missions_visible_to
 from events.models import Delegate, Enquiry, Event, Mission, PartneringMeeting
 
-from .access import followups_visible_to
+from .access import followups_visible_to, outcomes_visible_to
 from .models import FollowUp, FollowUpNote, Outcome
 
 
@@ -64,10 +64,11 @@ def my_followups(*, user, today: date, open_limit: int | None = None, done_limit
 # Contact activity
 #
 # contacts may not import events or followups, so the directory gets everything
-# it shows about missions through this object (settings.CONTACT_ACTIVITY_PROVIDER).
-# Every query goes through the mission and follow-up access rules: a viewer sees
-# the meetings, enquiries and outcomes of missions they may see, and only the
-# follow-ups they may see (a delegate: their own).
+# it shows about missions through this object, which followups registers in
+# contacts.registry (FollowupsConfig.ready). Each kind of object is loaded
+# through its own access rule, the one its own page uses: meetings and enquiries
+# of missions the viewer may see, follow-ups and outcomes as followups/access.py
+# allows (a delegate: their own follow-ups and the outcomes recorded on them).
 
 
 @dataclass
@@ -97,47 +98,42 @@ class ContactActivityProvider:
 
     def organisations_met_at(self, *, user, mission_id):
         """Ids of organisations met in a meeting or at the stand on a mission the viewer may see."""
-        missions = missions_visible_to(user).filter(pk=mission_id)
-        return Organisation.objects.filter(
-            Q(meetings__mission__in=missions) | Q(enquiries__mission__in=missions)
-        ).values("pk")
+        meetings = meetings_visible_to(user).filter(mission=mission_id)
+        enquiries = enquiries_visible_to(user).filter(mission=mission_id)
+        return Organisation.objects.filter(Q(meetings__in=meetings) | Q(enquiries__in=enquiries)).values("pk")
 
     def people_met_at(self, *, user, mission_id):
-        missions = missions_visible_to(user).filter(pk=mission_id)
-        met = Q(meetings__mission__in=missions) | Q(enquiries__mission__in=missions)
-        return Person.objects.filter(met).values("pk")
+        meetings = meetings_visible_to(user).filter(mission=mission_id)
+        enquiries = enquiries_visible_to(user).filter(mission=mission_id)
+        return Person.objects.filter(Q(meetings__in=meetings) | Q(enquiries__in=enquiries)).values("pk")
 
     def for_organisation(self, *, user, organisation) -> ContactActivity:
-        missions = missions_visible_to(user)
-        meetings = PartneringMeeting.objects.filter(mission__in=missions, counterpart_organisations=organisation)
+        meetings = meetings_visible_to(user).filter(counterpart_organisations=organisation)
         followups = followups_visible_to(user).filter(
             pk__in=_either(
                 FollowUp, Q(meeting__counterpart_organisations=organisation), Q(enquiry__organisation=organisation)
             )
         )
-        outcomes = Outcome.objects.filter(mission__in=missions, organisations=organisation)
-        enquiries = Enquiry.objects.filter(mission__in=missions, organisation=organisation)
+        outcomes = outcomes_visible_to(user).filter(organisations=organisation)
+        enquiries = enquiries_visible_to(user).filter(organisation=organisation)
         return self._activity(meetings, followups, outcomes, enquiries, Delegate.objects.none())
 
     def for_person(self, *, user, person) -> ContactActivity:
-        missions = missions_visible_to(user)
-        meetings = PartneringMeeting.objects.filter(
-            pk__in=_either(PartneringMeeting, Q(counterpart_people=person), Q(delegates__person=person)),
-            mission__in=missions,
+        meetings = meetings_visible_to(user).filter(
+            pk__in=_either(PartneringMeeting, Q(counterpart_people=person), Q(delegates__person=person))
         )
         followups = followups_visible_to(user).filter(
             pk__in=_either(
                 FollowUp, Q(meeting__counterpart_people=person), Q(enquiry__person=person), Q(assignee__person=person)
             )
         )
-        outcomes = Outcome.objects.filter(
+        outcomes = outcomes_visible_to(user).filter(
             pk__in=_either(
                 Outcome, Q(meeting__counterpart_people=person), Q(followup__meeting__counterpart_people=person)
-            ),
-            mission__in=missions,
+            )
         )
-        enquiries = Enquiry.objects.filter(mission__in=missions, person=person)
-        delegations = Delegate.objects.filter(mission__in=missions, person=person)
+        enquiries = enquiries_visible_to(user).filter(person=person)
+        delegations = delegates_visible_to(user).filter(person=person)
         return self._activity(meetings, followups, outcomes, enquiries, delegations)
 
     @staticmethod

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from .. import selectors, services
-from ..access import get_organisation_for_user, get_person_for_user
+from ..access import get_organisation_for_user, get_person_for_user, merge_refusal
 from ..duplicates import organisation_duplicates, person_duplicates
 from ..filters import OrganisationFilter, PersonFilter
 from ..forms import MergeForm, MergePickForm
@@ -143,9 +143,14 @@ def _compare(request, kind, pk, other_pk):
             "form": form,
             "first": first,
             "second": second,
+            # Each record if kept: what it receives, and why this user may not keep it (if so).
             "pairs": [
-                (first, services.merge_preview(survivor=first, other=second)),
-                (second, services.merge_preview(survivor=second, other=first)),
+                (
+                    record,
+                    services.merge_preview(survivor=record, other=loser),
+                    merge_refusal(request.user, survivor=record, other=loser),
+                )
+                for record, loser in ((first, second), (second, first))
             ],
             "detail_url": f"{kind.url_prefix}-detail",
         },

@@ -24,15 +24,18 @@ def test_organisation_page_shows_both_scripts_people_and_subsidiaries(as_user, w
 
 
 def test_delegate_sees_only_their_missions_meetings_and_their_own_followups(as_user, world, directory):
+    own = OutcomeFactory(mission=world.mission_a, followup=directory.dave_followup, title="Pack led to a visit")
+    own.organisations.add(directory.takeda)
     response = org_page(as_user(world.dave), directory.takeda)
     activity = response.context["activity"]
     assert [m.topic for m in activity.meetings] == ["Regenerative medicine on mission A"]
     assert [f.title for f in activity.followups] == ["Dave sends the pack"]
-    assert [o.title for o in activity.outcomes] == ["Research agreement on A"]
+    # outcomes as their own rule says: those of his own follow-ups, not every outcome of mission A
+    assert [o.title for o in activity.outcomes] == ["Pack led to a visit"]
     html = response.content.decode()
     assert "Secret San Diego licensing talk" not in html
     assert "Someone else&#x27;s task" not in html and "Erin&#x27;s San Diego task" not in html
-    assert "MOU signed on B" not in html
+    assert "MOU signed on B" not in html and "Research agreement on A" not in html
     meeting = activity.meetings[0]
     assert f'href="{reverse("meetings:detail", args=[meeting.pk])}"' in html  # the meeting opens from here
     assert "Where to set up in the UK?" in html
@@ -42,7 +45,7 @@ def test_delegate_on_b_sees_b_only(as_user, world, directory):
     activity = org_page(as_user(world.erin), directory.takeda).context["activity"]
     assert [m.topic for m in activity.meetings] == ["Secret San Diego licensing talk"]
     assert [f.title for f in activity.followups] == ["Erin's San Diego task"]
-    assert [o.title for o in activity.outcomes] == ["MOU signed on B"]
+    assert activity.outcomes == []  # recorded on B's meeting, not on her follow-up: its page is a 404 for her
     assert activity.enquiries == []
 
 

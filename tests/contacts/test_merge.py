@@ -46,8 +46,9 @@ def twin(world, directory):
 
 
 def test_organisation_merge_moves_every_relation(world, directory, twin):
+    # the twin was met on both missions: only a manager may merge it (tests/contacts/test_merge_access.py)
     takeda = directory.takeda
-    organisation_merge(survivor=takeda, other=twin, take_from_other={"city"}, acting_user=world.alice)
+    organisation_merge(survivor=takeda, other=twin, take_from_other={"city"}, acting_user=world.mary)
 
     takeda.refresh_from_db()
     assert takeda.city == "Osaka"  # chosen from the other record
@@ -70,14 +71,14 @@ def test_organisation_merge_moves_every_relation(world, directory, twin):
     assert not twin.people.exists() and not twin.meetings.exists() and not twin.outcomes.exists()
     assert twin.history.count() >= 2  # created, then merged: the trace keeps its history
     assert twin.history.first().merged_into_id == takeda.pk
-    assert twin.history.first().history_user == world.alice
+    assert twin.history.first().history_user == world.mary
     # the moved rows record who moved them
-    assert twin._enquiry.history.first().history_user == world.alice
+    assert twin._enquiry.history.first().history_user == world.mary
 
 
 def test_earlier_traces_follow_to_the_new_survivor(world, directory, twin):
     older = OrganisationFactory(name="Takeda (old)", merged_into=twin)
-    organisation_merge(survivor=directory.takeda, other=twin, take_from_other=set(), acting_user=world.alice)
+    organisation_merge(survivor=directory.takeda, other=twin, take_from_other=set(), acting_user=world.mary)
     older.refresh_from_db()
     assert older.merged_into == directory.takeda
 
@@ -85,17 +86,17 @@ def test_earlier_traces_follow_to_the_new_survivor(world, directory, twin):
 def test_survivor_that_was_a_subsidiary_of_the_other_gets_no_parent(world, directory, twin):
     directory.takeda.parent = twin
     directory.takeda.save()
-    organisation_merge(survivor=directory.takeda, other=twin, take_from_other=set(), acting_user=world.alice)
+    organisation_merge(survivor=directory.takeda, other=twin, take_from_other=set(), acting_user=world.mary)
     directory.takeda.refresh_from_db()
     assert directory.takeda.parent is None
 
 
 def test_merge_refuses_records_already_merged_and_itself(world, directory, twin):
     with pytest.raises(MergeRefused, match="different"):
-        organisation_merge(survivor=twin, other=twin, take_from_other=set(), acting_user=world.alice)
-    organisation_merge(survivor=directory.takeda, other=twin, take_from_other=set(), acting_user=world.alice)
+        organisation_merge(survivor=twin, other=twin, take_from_other=set(), acting_user=world.mary)
+    organisation_merge(survivor=directory.takeda, other=twin, take_from_other=set(), acting_user=world.mary)
     with pytest.raises(MergeRefused, match="already merged"):
-        organisation_merge(survivor=directory.kyoto, other=twin, take_from_other=set(), acting_user=world.alice)
+        organisation_merge(survivor=directory.kyoto, other=twin, take_from_other=set(), acting_user=world.mary)
 
 
 @pytest.fixture
@@ -187,8 +188,8 @@ def test_merge_pages_suggest_the_duplicate_and_show_both_side_by_side(as_user, w
     assert "2 partnering meetings, as counterpart organisations" in html
 
 
-def test_organiser_merges_through_the_page(as_user, world, directory, twin):
-    client = as_user(world.alice)
+def test_manager_merges_through_the_page(as_user, world, directory, twin):
+    client = as_user(world.mary)
     response = client.post(
         compare_url("organisation", directory.takeda, twin),
         {"survivor": twin.pk, "field_city": twin.pk, "field_name": directory.takeda.pk},
