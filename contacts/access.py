@@ -68,13 +68,6 @@ def merge_refusal(user, *, survivor, other) -> str | None:
         return "Only organisers and managers can change or merge existing contacts."
     if user.is_manager:
         return None
-    if isinstance(survivor, Person):
-        for record in (other, survivor):
-            if record.user_id:
-                return (
-                    f"{record} has a login: merging would move the other record's missions and roles to that "
-                    f"account, or that account to the other record, so only a manager can merge {record}."
-                )
     scope = registry.mission_scope()
     kinds_by_mission: dict[str, list[str]] = {}
     unscoped: list[str] = []
@@ -104,6 +97,13 @@ def merge_refusal(user, *, survivor, other) -> str | None:
             f"so you may not merge {other} into another record: ask one of {'its' if one else 'their'} "
             "organisers or a manager."
         )
+    if isinstance(survivor, Person):
+        for record in (other, survivor):
+            if record.user_id:
+                return (
+                    f"{record} has a login: merging would move the other record's missions and roles to that "
+                    f"account, or that account to the other record, so only a manager can merge {record}."
+                )
     if unscoped:
         return f"{other} has {_and(unscoped)} linked to it, which only a manager can move: ask a manager to merge them."
     return None
