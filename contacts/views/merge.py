@@ -3,7 +3,10 @@
 Step 1 picks the other record (suggested duplicates, or a search); step 2 shows
 both side by side, the user picks the survivor and, where they differ, whose
 value to keep; the merge then moves every relation to the survivor in one
-transaction and keeps the other record as a trace pointing to it."""
+transaction and keeps the other record as a trace pointing to it. Which merges
+an organiser may make (only rows of missions they organise move, no person with
+a login) is contacts.access.merge_refusal: the comparison shows it for each
+record, and the service enforces it."""
 
 from dataclasses import dataclass
 
