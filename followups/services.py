@@ -67,6 +67,24 @@ def followup_complete(*, followup: FollowUp, acting_user, note: str = "") -> boo
 
 
 @transaction.atomic
+def followup_reopen(*, followup: FollowUp, acting_user) -> bool:
+    """Undo a *Mark done* (a mis-tap on a phone, or work that turned out unfinished): open again,
+    with its due date. The history keeps when it was marked done and its note. Reopening an
+    open one changes nothing (returns False)."""
+    locked = _locked(followup)
+    if locked.status == FollowUp.Status.OPEN:
+        return False
+    if locked.status != FollowUp.Status.DONE:
+        raise _wrong_state(locked, "only a done follow-up can be reopened")
+    locked.status = FollowUp.Status.OPEN
+    locked.completed_at = None
+    locked.completion_note = ""
+    _save(locked, acting_user, ["status", "completed_at", "completion_note"])
+    _copy_back(locked, followup)
+    return True
+
+
+@transaction.atomic
 def followup_snooze(*, followup: FollowUp, acting_user, due_on: date, today: date | None = None) -> bool:
     """Move the due date of an open follow-up to today or later."""
     today = today or timezone.localdate()

@@ -321,3 +321,17 @@ def test_an_opt_out_made_while_the_batch_sends_stops_the_rest(trip, settings):
     cancelled = ReminderEmail.objects.filter(state=State.CANCELLED, cancel_reason__contains="opted out")
     assert cancelled.exists()
     assert not ReminderEmail.objects.filter(state=State.SENDING).exists()
+
+
+def test_a_reopened_followup_is_nudged_again(trip):
+    from followups import services
+
+    FollowUp.objects.filter(pk=trip.term_sheet.pk).update(due_on=timezone.localdate() + timedelta(days=5))
+    trip.term_sheet.refresh_from_db()
+    reminders.reminders_rearm_for_mission(mission=trip.mission)  # the real clock, as the services use
+    nudges = ReminderEmail.objects.filter(followup=trip.term_sheet, kind="nudge", state=State.PENDING)
+    assert nudges.count() == 1
+    services.followup_complete(followup=trip.term_sheet, acting_user=trip.hannah_user)
+    assert not nudges.exists()
+    services.followup_reopen(followup=trip.term_sheet, acting_user=trip.hannah_user)
+    assert nudges.count() == 1
