@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from contacts.history import one_entry
 from events import services as event_services
 from events.models import Delegate, Enquiry, Mission, PartneringMeeting
 
@@ -235,8 +236,9 @@ def outcome_create(
     )
     outcome._history_user = acting_user
     outcome.full_clean(exclude=["organisations"])
-    outcome.save()
-    outcome.organisations.set(list(organisations))
+    with one_entry(outcome):
+        outcome.save()
+        outcome.organisations.set(list(organisations))
     return outcome
 
 
@@ -257,9 +259,10 @@ def outcome_update(*, outcome: Outcome, acting_user, organisations: Iterable | N
     outcome.modified_by = acting_user
     outcome._history_user = acting_user
     outcome.full_clean(exclude=["organisations"])
-    outcome.save()
-    if organisations is not None:
-        outcome.organisations.set(list(organisations))
+    with one_entry(outcome):
+        outcome.save()
+        if organisations is not None:
+            outcome.organisations.set(list(organisations))
     return outcome
 
 
