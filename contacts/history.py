@@ -12,8 +12,8 @@ number of changes.
 """
 
 import json
-from dataclasses import dataclass, field
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import models
