@@ -12,6 +12,7 @@ number of changes.
 """
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -20,7 +21,7 @@ from django.shortcuts import render
 from django.utils import dateformat, timezone
 
 # Bookkeeping that the entry itself already says (who and when).
-HIDDEN_FIELDS = {"id", "created_at", "modified_at", "created_by", "modified_by"}
+HIDDEN_FIELDS = {"id", "created_at", "modified_at", "created_by", "modified_by", "version"}
 # Text longer than this is shown folded (the whole text is still there).
 LONG_TEXT = 160
 EMPTY = "—"
@@ -51,6 +52,8 @@ class HistoryEntry:
     action: str
     changes: list[FieldChange]
     reason: str = ""
+    user_id: int | None = None
+    last_at: datetime | None = None  # the last historical row folded into this entry
 
 
 def history_user_for(obj, user):
@@ -58,6 +61,20 @@ def history_user_for(obj, user):
     management command): simple_history's middleware only knows the request's user."""
     obj._history_user = user
     return obj
+
+
+@contextmanager
+def one_entry(record, user=None):
+    """One user action, one history entry: a save writes a historical row for the record and one
+    more for each many-to-many field it sets; inside this block they all carry the same time,
+    which ``history_entries`` shows as one entry."""
+    if user is not None:
+        record._history_user = user
+    record._history_date = timezone.now()
+    try:
+        yield record
+    finally:
+        del record._history_date
 
 
 def history_entries(record, *, limit: int = 200) -> list[HistoryEntry]:
@@ -108,7 +125,16 @@ def history_entries(record, *, limit: int = 200) -> list[HistoryEntry]:
             )
         previous = row
         if row.history_type == "~" and not changes:
-            continue  # a save that changed nothing, or the second half of a many-to-many update
+            continue  # a save that changed nothing
+        last = entries[-1] if entries else None
+        if (
+            last is not None
+            and row.history_type == "~"
+            and last.user_id == row.history_user_id
+            and row.history_date == last.last_at
+        ):
+            _fold(last, changes, row.history_date)  # the rest of the same save: one entry
+            continue
         entries.append(
             HistoryEntry(
                 when=row.history_date,
@@ -116,10 +142,30 @@ def history_entries(record, *, limit: int = 200) -> list[HistoryEntry]:
                 action=ACTIONS.get(row.history_type, row.history_type),
                 changes=changes,
                 reason=row.history_change_reason or "",
+                user_id=row.history_user_id,
+                last_at=row.history_date,
             )
         )
     entries.reverse()
     return entries
+
+
+def _fold(entry: HistoryEntry, changes: list[FieldChange], when: datetime) -> None:
+    """Add a later row's changes to the entry of the same action: a field changed twice keeps its
+    first old value and its last new one; many-to-many additions and removals add up."""
+    by_label = {change.label: change for change in entry.changes}
+    for change in changes:
+        earlier = by_label.get(change.label)
+        if earlier is None:
+            entry.changes.append(change)
+            by_label[change.label] = change
+        elif change.is_many or earlier.is_many:
+            added = (set(earlier.added) - set(change.removed)) | set(change.added)
+            removed = (set(earlier.removed) - set(change.added)) | set(change.removed)
+            earlier.added, earlier.removed = sorted(added), sorted(removed)
+        else:
+            earlier.new = change.new
+    entry.last_at = when
 
 
 def _m2m_values(history_model, m2m_fields, history_ids) -> dict[str, dict[int, set]]:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from .access import merge_refusal
+from .history import one_entry
 from .models import Organisation, Person, User
 from .signals import person_contact_changed
 
@@ -77,8 +78,9 @@ def organisation_create(*, acting_user: User, sectors=(), **fields) -> Organisat
     organisation = Organisation()
     _assign(organisation, ORGANISATION_FIELDS, fields)
     _check_parent(organisation)
-    _save_tracked(organisation, acting_user=acting_user, creating=True)
-    organisation.sectors.set(sectors)
+    with one_entry(organisation):
+        _save_tracked(organisation, acting_user=acting_user, creating=True)
+        organisation.sectors.set(sectors)
     return organisation
 
 
@@ -88,9 +90,10 @@ def organisation_update(*, organisation: Organisation, acting_user: User, sector
         raise ValidationError("This organisation was merged into another; change that one instead.")
     _assign(organisation, ORGANISATION_FIELDS, fields)
     _check_parent(organisation)
-    _save_tracked(organisation, acting_user=acting_user, creating=False)
-    if sectors is not None:
-        organisation.sectors.set(sectors)
+    with one_entry(organisation):
+        _save_tracked(organisation, acting_user=acting_user, creating=False)
+        if sectors is not None:
+            organisation.sectors.set(sectors)
     return organisation
 
 

@@ -211,7 +211,9 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000
 REMINDERS_LOCAL_HOUR = 9  # sent at 09:00 in each recipient's time zone
 REMINDERS_MAX_ATTEMPTS = 5  # then the reminder shows as failed, with a resend button
 REMINDERS_RETRY_BASE_SECONDS = 60  # backoff 1, 2, 4, 8 minutes…
-REMINDERS_SENDING_LEASE_SECONDS = 600  # a row in "sending" longer than this was lost by its worker
+REMINDERS_SENDING_LEASE_SECONDS = env.int(
+    "REMINDERS_SENDING_LEASE_SECONDS", default=600
+)  # a row in "sending" longer than this was lost by its worker
 # One send task claims up to BATCH_SIZE due rows and sends them over one SMTP connection;
 # a dispatch enqueues at most MAX_BATCHES_PER_DISPATCH tasks (20 000 emails a minute).
 REMINDERS_BATCH_SIZE = env.int("REMINDERS_BATCH_SIZE", default=200)

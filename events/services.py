@@ -24,6 +24,7 @@ from django.utils.http import urlsafe_base64_encode
 from simple_history.utils import bulk_create_with_history
 
 from contacts import services as contacts_services
+from contacts.history import one_entry
 from contacts.models import Organisation, Person, Sector, User
 
 from . import imports
@@ -98,8 +99,9 @@ def meeting_create(*, mission: Mission, details: MeetingDetails, user) -> Partne
     meeting = PartneringMeeting(mission=mission, logged_by=user, created_by=user, modified_by=user)
     for name in MeetingDetails.SCALARS:
         setattr(meeting, name, getattr(details, name))
-    meeting.save()
-    _set_relations(meeting, details)
+    with one_entry(meeting, user):
+        meeting.save()
+        _set_relations(meeting, details)
     return meeting
 
 
@@ -120,8 +122,9 @@ def meeting_update(
         setattr(meeting, name, getattr(details, name))
     meeting.version = expected_version + 1
     meeting.modified_by = user
-    meeting.save()
-    _set_relations(meeting, details)
+    with one_entry(meeting, user):
+        meeting.save()
+        _set_relations(meeting, details)
     return meeting
 
 
@@ -526,7 +529,7 @@ def mission_create(
     sectors: list[Sector] = (),
 ) -> Mission:
     """A new mission. A non-manager who creates one becomes its organiser, so they can go on managing it."""
-    mission = Mission.objects.create(
+    mission = Mission(
         title=title,
         start_date=start_date,
         end_date=end_date,
@@ -540,9 +543,11 @@ def mission_create(
         created_by=created_by,
         modified_by=created_by,
     )
-    _set_mission_relations(
-        mission, lead_organisations=lead_organisations, partner_organisations=partner_organisations, sectors=sectors
-    )
+    with one_entry(mission, created_by):
+        mission.save(force_insert=True)
+        _set_mission_relations(
+            mission, lead_organisations=lead_organisations, partner_organisations=partner_organisations, sectors=sectors
+        )
     if not created_by.is_manager:
         Delegate.objects.create(
             mission=mission,
@@ -583,10 +588,11 @@ def mission_update(
     for name, value in fields.items():
         setattr(mission, name, value)
     mission.modified_by = modified_by
-    mission.save()
-    _set_mission_relations(
-        mission, lead_organisations=lead_organisations, partner_organisations=partner_organisations, sectors=sectors
-    )
+    with one_entry(mission, modified_by):
+        mission.save()
+        _set_mission_relations(
+            mission, lead_organisations=lead_organisations, partner_organisations=partner_organisations, sectors=sectors
+        )
     # A moved end date, new offsets or a cancellation re-arm (or cancel) the reminder emails.
     mission_changed.send(sender=Mission, mission=mission)
     return mission
@@ -623,7 +629,7 @@ def event_create(
     speakers: list[Person] = (),
 ) -> Event:
     _check_event_times(starts_at, ends_at)
-    event = Event.objects.create(
+    event = Event(
         mission=mission,
         kind=kind,
         title=title,
@@ -638,9 +644,11 @@ def event_create(
         created_by=created_by,
         modified_by=created_by,
     )
-    event.co_hosts.set(co_hosts)
-    event.sponsors.set(sponsors)
-    event.speakers.set(speakers)
+    with one_entry(event, created_by):
+        event.save(force_insert=True)
+        event.co_hosts.set(co_hosts)
+        event.sponsors.set(sponsors)
+        event.speakers.set(speakers)
     return event
 
 
@@ -661,10 +669,11 @@ def event_update(
         setattr(event, name, value)
     _check_event_times(event.starts_at, event.ends_at)
     event.modified_by = modified_by
-    event.save()
-    event.co_hosts.set(co_hosts)
-    event.sponsors.set(sponsors)
-    event.speakers.set(speakers)
+    with one_entry(event, modified_by):
+        event.save()
+        event.co_hosts.set(co_hosts)
+        event.sponsors.set(sponsors)
+        event.speakers.set(speakers)
     return event
 
 

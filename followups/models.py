@@ -178,6 +178,10 @@ class ReminderEmail(models.Model):
     next_attempt_at = models.DateTimeField(help_text="Not sent before this time (due time, then retry backoff).")
     claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a worker last claimed it for sending.")
     last_error = models.TextField(blank=True)
+    interrupted = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Times a worker stopped while sending it: the SMTP server may already have had the message.",
+    )
     cancel_reason = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -322,19 +322,38 @@ def reminders_recover_stale(*, now: datetime) -> int:
     The worker may have died after the SMTP server accepted the message; see the
     README for why a resend (with the same Message-ID) is the chosen risk."""
     stale = ReminderEmail.objects.filter(state=State.SENDING, claimed_at__lt=now - sending_lease())
-    failed = stale.filter(attempts__gte=max_attempts()).update(
-        state=State.FAILED, claimed_at=None, last_error="The worker sending it stopped.", modified_at=now
-    )
-    retried = stale.update(
-        state=State.PENDING,
-        claimed_at=None,
-        next_attempt_at=now,
-        last_error="The worker sending it stopped; sending again.",
-        modified_at=now,
-    )
+    recovered = {"failed": [], "retried": []}
+    with transaction.atomic():
+        for pk, attempts in stale.select_for_update(skip_locked=True).values_list("pk", "attempts"):
+            recovered["failed" if attempts >= max_attempts() else "retried"].append(pk)
+        common = {"claimed_at": None, "modified_at": now, "interrupted": F("interrupted") + 1}
+        ReminderEmail.objects.filter(pk__in=recovered["failed"]).update(
+            state=State.FAILED, last_error="The worker sending it stopped.", **common
+        )
+        ReminderEmail.objects.filter(pk__in=recovered["retried"]).update(
+            state=State.PENDING,
+            next_attempt_at=now,
+            last_error="The worker sending it stopped; sending again.",
+            **common,
+        )
+    failed, retried = len(recovered["failed"]), len(recovered["retried"])
     if failed or retried:
-        logger.warning("Recovered %s reminder(s) stuck in sending (%s failed for good).", retried + failed, failed)
+        logger.warning(
+            "Recovered %s reminder(s) stuck in sending, which may have reached their recipients already: "
+            "sending again %s; failed for good %s.",
+            retried + failed,
+            _ids(recovered["retried"]),
+            _ids(recovered["failed"]),
+        )
     return failed + retried
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+def _ids(pks: list[int]) -> str:
+    return ", ".join(str(pk) for pk in sorted(pks)) or "none"
 
 
 def _due(now: datetime) -> QuerySet[ReminderEmail]:
@@ -736,7 +755,7 @@ def build_message(reminder: ReminderEmail, *, now: datetime, batch: SendingBatch
         context["state"] = batch.mission_state(mission, today)
         context["mission_url"] = absolute(reverse("events:mission-detail", args=[mission.pk]))
         context["reminders_url"] = absolute(reverse("followups:mission-reminders", args=[mission.pk]))
-        subject = f"{mission.title}: follow-up summary, {reminder.offset_days} days after the mission"
+        subject = f"{mission.title}: follow-up summary, {_days(reminder.offset_days)} after the mission"
     else:
         followup = reminder.followup
         followup.link = _followup_url(followup)

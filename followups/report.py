@@ -108,7 +108,7 @@ class OutcomeLine:
     kind: str
     label: str
     count: int = 0
-    jobs: int = 0
+    jobs: int | None = None  # None: no outcome of this kind says how many jobs (unknown, not zero)
     values: dict[str, Decimal] = field(default_factory=dict)  # currency -> total
 
 
@@ -143,7 +143,7 @@ class MissionReport:
     outcomes: int
     outcome_lines: list[OutcomeLine]
     value_by_currency: dict[str, Decimal]
-    jobs: int
+    jobs: int | None  # None when no outcome gives a number of jobs
     quotes: list[Testimonial]
 
     @property
@@ -169,7 +169,7 @@ class MissionReport:
                 round(self.median_days_to_done, 1) if self.median_days_to_done is not None else "",
             ),
             ("Outcomes", self.outcomes),
-            ("Jobs created or safeguarded", self.jobs),
+            ("Jobs created or safeguarded", "" if self.jobs is None else self.jobs),
         ]
         rows += [(f"Outcome value ({currency})", total) for currency, total in self.value_by_currency.items()]
         return rows
@@ -423,7 +423,8 @@ def mission_report(
     for row in outcome_rows:
         line = lines.setdefault(row["kind"], OutcomeLine(row["kind"], outcome_kinds.get(row["kind"], row["kind"])))
         line.count += row["n"]
-        line.jobs += row["jobs"] or 0
+        if row["jobs"] is not None:
+            line.jobs = (line.jobs or 0) + row["jobs"]
         if row["total"] is not None and row["currency"]:
             line.values[row["currency"]] = line.values.get(row["currency"], Decimal(0)) + row["total"]
             value_by_currency[row["currency"]] += row["total"]
@@ -463,7 +464,7 @@ def mission_report(
         outcomes=sum(line.count for line in outcome_lines),
         outcome_lines=outcome_lines,
         value_by_currency=dict(sorted(value_by_currency.items())),
-        jobs=sum(line.jobs for line in outcome_lines),
+        jobs=_sum_known(line.jobs for line in outcome_lines),
         quotes=quotes,
     )
 
@@ -608,6 +609,12 @@ def _held_count(through, owner: str, held_meetings: QuerySet[PartneringMeeting])
     )
 
 
+def _sum_known(values) -> int | None:
+    """The sum of the figures that are known; None when none is."""
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
 def meeting_table(
     mission: Mission, filters: ReportFilters, count: int | None = None, limit: int | None = None
 ) -> Table:
@@ -648,6 +655,7 @@ def meeting_table(
             "topic",
             "interest",
             "next_steps",
+            "notes",
             "duration_minutes",
         )
     )
@@ -668,6 +676,7 @@ def meeting_table(
             topic,
             interest,
             steps,
+            notes,
             minutes,
         ) in _head(rows_qs, limit).iterator(chunk_size=ROW_CHUNK):
             yield [
@@ -682,6 +691,7 @@ def meeting_table(
                 topic,
                 interest_labels.get(interest, ""),
                 steps,
+                notes,
                 minutes,
             ]
 
@@ -700,6 +710,7 @@ def meeting_table(
             "Topic",
             "Interest",
             "Next steps",
+            "Notes",
             "Minutes",
         ],
         rows(),

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from contacts.history import one_entry
 from events import services as event_services
 from events.models import Delegate, Enquiry, Mission, PartneringMeeting
 
@@ -61,6 +62,24 @@ def followup_complete(*, followup: FollowUp, acting_user, note: str = "") -> boo
     locked.status = FollowUp.Status.DONE
     locked.completed_at = timezone.now()
     locked.completion_note = note.strip()
+    _save(locked, acting_user, ["status", "completed_at", "completion_note"])
+    _copy_back(locked, followup)
+    return True
+
+
+@transaction.atomic
+def followup_reopen(*, followup: FollowUp, acting_user) -> bool:
+    """Undo a *Mark done* (a mis-tap on a phone, or work that turned out unfinished): open again,
+    with its due date. The history keeps when it was marked done and its note. Reopening an
+    open one changes nothing (returns False)."""
+    locked = _locked(followup)
+    if locked.status == FollowUp.Status.OPEN:
+        return False
+    if locked.status != FollowUp.Status.DONE:
+        raise _wrong_state(locked, "only a done follow-up can be reopened")
+    locked.status = FollowUp.Status.OPEN
+    locked.completed_at = None
+    locked.completion_note = ""
     _save(locked, acting_user, ["status", "completed_at", "completion_note"])
     _copy_back(locked, followup)
     return True
@@ -217,8 +236,9 @@ def outcome_create(
     )
     outcome._history_user = acting_user
     outcome.full_clean(exclude=["organisations"])
-    outcome.save()
-    outcome.organisations.set(list(organisations))
+    with one_entry(outcome):
+        outcome.save()
+        outcome.organisations.set(list(organisations))
     return outcome
 
 
@@ -239,9 +259,10 @@ def outcome_update(*, outcome: Outcome, acting_user, organisations: Iterable | N
     outcome.modified_by = acting_user
     outcome._history_user = acting_user
     outcome.full_clean(exclude=["organisations"])
-    outcome.save()
-    if organisations is not None:
-        outcome.organisations.set(list(organisations))
+    with one_entry(outcome):
+        outcome.save()
+        if organisations is not None:
+            outcome.organisations.set(list(organisations))
     return outcome
 
 

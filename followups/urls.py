@@ -9,6 +9,7 @@ urlpatterns = [
     path("mine/", mine.my_followups, name="my-followups"),
     path("<int:pk>/", actions.followup_detail, name="followup-detail"),
     path("<int:pk>/complete/", actions.followup_complete, name="followup-complete"),
+    path("<int:pk>/reopen/", actions.followup_reopen, name="followup-reopen"),
     path("<int:pk>/snooze/", actions.followup_snooze, name="followup-snooze"),
     path("<int:pk>/notes/", actions.followup_add_note, name="followup-add-note"),
     path("<int:pk>/reassign/", actions.followup_reassign, name="followup-reassign"),

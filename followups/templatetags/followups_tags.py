@@ -13,6 +13,7 @@ register = template.Library()
 ROW_URLS = {
     "detail": "followups:followup-detail",
     "complete": "followups:followup-complete",
+    "reopen": "followups:followup-reopen",
     "snooze": "followups:followup-snooze",
     "notes": "followups:followup-add-note",
     "outcome": "followups:followup-outcome",

@@ -98,6 +98,22 @@ def followup_complete(request, pk):
 
 @login_required
 @require_POST
+def followup_reopen(request, pk):
+    followup = get_followup_for_user(request.user, pk)
+    try:
+        changed = services.followup_reopen(followup=followup, acting_user=request.user)
+    except services.FollowUpActionRefused as refusal:
+        messages.error(request, f"Nothing was changed: {refusal}")
+        return _done(request, followup)
+    if changed:
+        messages.success(request, f"Reopened “{followup.title}”: due {followup.due_on:%a %-d %b %Y}.")
+    else:
+        messages.info(request, f"“{followup.title}” was already open.")
+    return _done(request, followup)
+
+
+@login_required
+@require_POST
 def followup_snooze(request, pk):
     followup = get_followup_for_user(request.user, pk)
     form = forms.SnoozeForm(request.POST)

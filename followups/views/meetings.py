@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from contacts.history import history_entries
 from contacts.paging import EstimatingPaginator
 from events import selectors as event_selectors
 from events.access import (
@@ -131,8 +132,8 @@ def meeting_log(request):
     )
 
 
-# The meeting's own fields; many-to-many changes are not diffed here, because diffing
-# them costs queries per history row (they show as "counterparts, delegates or sectors").
+# The meeting's own fields, compared when two edits collide (the page's history, many-to-many
+# changes included, comes from contacts.history).
 _PLAIN_FIELDS = [
     f.name
     for f in PartneringMeeting._meta.concrete_fields
@@ -245,16 +246,6 @@ def meeting_detail(request, pk):
         .select_related("assignee__person")
         .order_by("due_on", "pk")
     )
-    history = list(meeting.history.select_related("history_user").order_by("history_date", "history_id"))
-    trail = []
-    previous = None
-    for record in history:
-        changed = []
-        if previous is not None:
-            delta = record.diff_against(previous, included_fields=_PLAIN_FIELDS)
-            changed = [meeting._meta.get_field(c.field).verbose_name for c in delta.changes]
-        trail.append((record, changed))
-        previous = record
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -262,7 +253,7 @@ def meeting_detail(request, pk):
             "meeting": meeting,
             "mission": meeting.mission,
             "followups": followups,
-            "trail": list(reversed(trail)),
+            "history": history_entries(meeting, limit=50),
             "can_edit": can_edit_meeting(request.user, meeting),
         },
     )

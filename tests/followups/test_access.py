@@ -17,6 +17,7 @@ def actions(followup):
         ("get", reverse("followups:followup-detail", args=[followup.pk]), {}),
         ("post", reverse("followups:followup-complete", args=[followup.pk]), {"note": "Done by someone else"}),
         ("post", reverse("followups:followup-snooze", args=[followup.pk]), {"due_on": later}),
+        ("post", reverse("followups:followup-reopen", args=[followup.pk]), {}),
         ("post", reverse("followups:followup-add-note", args=[followup.pk]), {"text": "Sneaky note"}),
         ("get", reverse("followups:followup-reassign", args=[followup.pk]), {}),
         ("post", reverse("followups:followup-reassign", args=[followup.pk]), {"assignee": followup.assignee_id}),

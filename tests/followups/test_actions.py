@@ -181,3 +181,43 @@ def test_htmx_snooze_into_the_past_shows_the_error_in_place(world, as_user, dave
     assert "is in the past" in text and f'value="{yesterday.isoformat()}"' in text
     dave_followup.refresh_from_db()
     assert dave_followup.due_on == timezone.localdate() + timedelta(days=3)
+
+
+def test_a_mistapped_mark_done_is_undone_from_my_followups_and_leaves_history(world, as_user, dave_followup):
+    client = as_user(world.dave)
+    mine = reverse("followups:my-followups")
+    client.post(reverse("followups:followup-complete", args=[dave_followup.pk]), {"note": "Oops", "next": mine})
+    page = client.get(mine).content.decode()
+    assert reverse("followups:followup-reopen", args=[dave_followup.pk]) in page  # the done row offers Reopen
+    response = client.post(reverse("followups:followup-reopen", args=[dave_followup.pk]), {"next": mine}, follow=True)
+    assert response.redirect_chain[-1][0] == mine
+    assert f"Reopened “{dave_followup.title}”" in response.content.decode()
+    assert [f.pk for f in response.context["buckets"].done] == []
+    dave_followup.refresh_from_db()
+    assert (dave_followup.status, dave_followup.completed_at, dave_followup.completion_note) == (
+        FollowUp.Status.OPEN,
+        None,
+        "",
+    )
+    states = [(h.status, h.completion_note, h.history_user) for h in dave_followup.history.order_by("history_date")]
+    assert states[-2:] == [(FollowUp.Status.DONE, "Oops", world.dave), (FollowUp.Status.OPEN, "", world.dave)]
+
+
+def test_reopening_with_htmx_swaps_the_buckets_in_place(world, as_user, dave_followup):
+    services.followup_complete(followup=dave_followup, acting_user=world.dave)
+    response = as_user(world.dave).post(
+        reverse("followups:followup-reopen", args=[dave_followup.pk]), {"from": "mine"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and 'id="my-followups"' in response.content.decode()
+    assert FollowUp.objects.get(pk=dave_followup.pk).status == FollowUp.Status.OPEN
+
+
+def test_reopening_an_open_or_cancelled_followup_changes_nothing(world, as_user, dave_followup):
+    client = as_user(world.alice)
+    url = reverse("followups:followup-reopen", args=[dave_followup.pk])
+    assert "was already open" in client.post(url, follow=True).content.decode()
+    FollowUp.objects.filter(pk=dave_followup.pk).update(status=FollowUp.Status.CANCELLED)
+    response = client.post(url, follow=True)
+    assert "only a done follow-up can be reopened" in response.content.decode()
+    assert FollowUp.objects.get(pk=dave_followup.pk).status == FollowUp.Status.CANCELLED
+    assert dave_followup.history.count() == 1

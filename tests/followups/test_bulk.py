@@ -139,3 +139,28 @@ def test_the_mission_list_counts_each_follow_ups_notes(world, as_user):
     assert "2 notes" in row
     row = html[html.index("Book the site visit") :].split("</tr>")[0]
     assert "note" not in row
+
+
+def test_a_bulk_action_after_a_refused_one_lands_back_on_the_filtered_list(world, as_user):
+    """The refused page is served at …/bulk/: its form and page links still lead back to the list."""
+    import re
+
+    followup = FollowUpFactory(assignee=world.dave_delegate)
+    client = as_user(world.alice)
+    list_url = reverse("followups:mission-followups", args=[world.mission_a.pk])
+    refused = bulk(client, world.mission_a, action="complete", next=f"{list_url}?status=open")
+    back = re.search(r'name="next" value="([^"]*)"', refused.content.decode()).group(1).replace("&amp;", "&")
+    assert back == f"{list_url}?status=open"
+    assert 'href="?' not in refused.content.decode()  # page links would GET …/bulk/
+    done = bulk(client, world.mission_a, action="complete", selected=[followup.pk], next=back)
+    assert done.status_code == 200 and done.redirect_chain == [(f"{list_url}?status=open", 302)]
+    followup.refresh_from_db()
+    assert followup.status == FollowUp.Status.DONE
+
+
+def test_a_bulk_action_never_goes_back_to_the_bulk_url_itself(world, as_user):
+    followup = FollowUpFactory(assignee=world.dave_delegate)
+    bulk_url = reverse("followups:mission-followups-bulk", args=[world.mission_a.pk])
+    response = bulk(as_user(world.alice), world.mission_a, action="complete", selected=[followup.pk], next=bulk_url)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("followups:mission-followups", args=[world.mission_a.pk])

@@ -31,7 +31,11 @@ def test_log_meeting_on_a_phone_and_find_it_by_every_filter(phone_page, world, p
     page.get_by_test_id("nav-log-meeting").click()
     page.get_by_role("heading", name="Log a partnering meeting").wait_for()
     page.get_by_label("Mission", exact=True).select_option(label=world.mission_a.title)
-    page.get_by_role("button", name="Switch").click()
+    switch = page.get_by_role("button", name="Switch")
+    # The word stays on one line beside a long mission title.
+    lines = "el => { const r = document.createRange(); r.selectNodeContents(el); return r.getClientRects().length; }"
+    assert switch.evaluate(lines) == 1
+    switch.click()
     assert page.get_by_label("Event", exact=True).locator("option:checked").inner_text() == "BioJapan partnering"
     assert page.get_by_label(alice_delegate.person.full_name).is_checked()  # her own delegate pre-ticked
 

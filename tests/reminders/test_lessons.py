@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Person
@@ -213,17 +214,31 @@ def test_failures_are_retried_with_backoff_then_shown_as_failed_and_can_be_resen
     assert (row.state, row.attempts) == (State.PENDING, 0)
 
 
-def test_a_row_left_in_sending_by_a_dead_worker_is_sent_after_the_lease(trip, settings):
+def test_a_row_left_in_sending_by_a_dead_worker_is_sent_after_the_lease(trip, settings, caplog, client):
     row = ReminderEmail.objects.filter(kind="summary", offset_days=1).get()
     claimed_at = row.due_at
     ReminderEmail.objects.filter(pk=row.pk).update(state=State.SENDING, claimed_at=claimed_at, attempts=1)
     dispatch(claimed_at + timedelta(minutes=5))
     row.refresh_from_db()
     assert row.state == State.SENDING  # within the lease: maybe still being sent
-    sent = dispatch(claimed_at + timedelta(seconds=settings.REMINDERS_SENDING_LEASE_SECONDS + 1))
+    with caplog.at_level("WARNING", logger="followups.reminders"):
+        sent = dispatch(claimed_at + timedelta(seconds=settings.REMINDERS_SENDING_LEASE_SECONDS + 1))
     assert row.message_id in [m.extra_headers["Message-ID"] for m in sent]
     row.refresh_from_db()
-    assert (row.state, row.attempts) == (State.SENT, 2)
+    assert (row.state, row.attempts, row.interrupted) == (State.SENT, 2, 1)
+    # The log names the row, and the organiser sees that it may have arrived twice.
+    assert f"sending again {row.pk};" in caplog.text
+    client.login(username="hannah", password=PASSWORD)
+    page = client.get(reverse("followups:mission-reminders", args=[trip.mission.pk]))
+    marked = re.search(rf'data-testid="reminder-{row.pk}".*?</li>', page.text, re.S).group(0)
+    assert "Resent after an interruption: may have arrived twice." in marked
+    assert page.text.count("may have arrived twice") == 1
+
+
+def test_a_summary_one_day_after_the_mission_says_day_not_days(trip):
+    sent = dispatch(day_after_end(1))
+    subjects = [m.subject for m in sent if "summary" in m.subject]
+    assert subjects == [f"{trip.mission.title}: follow-up summary, 1 day after the mission"]
 
 
 def test_only_organisers_of_a_mission_with_follow_ups_get_summaries(db):
@@ -306,3 +321,17 @@ def test_an_opt_out_made_while_the_batch_sends_stops_the_rest(trip, settings):
     cancelled = ReminderEmail.objects.filter(state=State.CANCELLED, cancel_reason__contains="opted out")
     assert cancelled.exists()
     assert not ReminderEmail.objects.filter(state=State.SENDING).exists()
+
+
+def test_a_reopened_followup_is_nudged_again(trip):
+    from followups import services
+
+    FollowUp.objects.filter(pk=trip.term_sheet.pk).update(due_on=timezone.localdate() + timedelta(days=5))
+    trip.term_sheet.refresh_from_db()
+    reminders.reminders_rearm_for_mission(mission=trip.mission)  # the real clock, as the services use
+    nudges = ReminderEmail.objects.filter(followup=trip.term_sheet, kind="nudge", state=State.PENDING)
+    assert nudges.count() == 1
+    services.followup_complete(followup=trip.term_sheet, acting_user=trip.hannah_user)
+    assert not nudges.exists()
+    services.followup_reopen(followup=trip.term_sheet, acting_user=trip.hannah_user)
+    assert nudges.count() == 1

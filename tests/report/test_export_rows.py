@@ -63,6 +63,7 @@ def expected_meetings(mission, filters):
                 m.topic,
                 m.get_interest_display() if m.interest else "",
                 m.next_steps,
+                m.notes,
                 m.duration_minutes,
             ]
         )

@@ -113,7 +113,9 @@ def test_xlsx_has_a_sheet_per_section_with_real_types(manager_client, demo, host
     assert cells["Takeda Pharmaceutical"][0].data_type == "s" and not cells["Takeda Pharmaceutical"][0].quotePrefix
     steps = [row[10] for row in meetings.iter_rows(min_row=2) if row[10].value and len(row[10].value) > 60]
     assert steps and all(cell.alignment.wrap_text for cell in steps), "long text wraps"
-    assert meetings["A2"].number_format == "yyyy-mm-dd hh:mm" and meetings["L2"].data_type == "n"
+    assert (
+        meetings["A2"].number_format == "yyyy-mm-dd hh:mm" and meetings["M2"].data_type == "n"
+    )  # minutes, after the notes
     # And in the file itself: no formula anywhere.
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
@@ -195,3 +197,25 @@ def test_filtered_export_logs_its_filters(manager_client, demo):
 def report_page_exports(client, mission) -> str:
     html = client.get(report_url(mission)).content.decode()
     return html[html.index("Recent exports") :]
+
+
+def test_unknown_jobs_are_blank_not_zero_and_meeting_notes_are_exported(manager_client, demo):
+    """An outcome that does not say how many jobs counts as unknown on the page and in the CSV."""
+    from followups.models import Outcome
+
+    Outcome.objects.filter(mission=demo).update(jobs=None)
+    meeting = demo.meetings.get(topic__startswith="Peptide drug discovery")
+    meeting.notes = "Asked for the pre-clinical data pack; 佐藤さん leads"
+    meeting.save()
+    page = manager_client.get(report_url(demo)).content.decode()
+    assert page_kpis(page)["Jobs created or safeguarded"] is None
+    sections = csv_sections(
+        b"".join(manager_client.post(export_url(demo, "csv")).streaming_content).decode("utf-8-sig")
+    )
+    summary = {row[0]: row[1:] for row in sections["Summary"] if row}
+    assert summary["Jobs created or safeguarded"] == [""]
+    kind_rows = [row for row in sections["Summary"] if row and row[0] in dict(Outcome.Kind.choices).values()]
+    assert kind_rows and all(row[2] == "" for row in kind_rows)
+    headers, *rows = sections["Partnering meetings"]
+    notes = [row[headers.index("Notes")] for row in rows]
+    assert "Asked for the pre-clinical data pack; 佐藤さん leads" in notes

@@ -26,6 +26,9 @@ def test_manager_opens_the_report_and_downloads_the_csv(page, demo_loaded):
     ).click()
     page.get_by_role("heading", name="Mission report").wait_for()
     assert page.locator("svg.report-chart").count() == 4
+    # Each chart fits its card at 1280 px: nothing cut off, nothing to scroll to.
+    widths = page.eval_on_selector_all(".chart-scroll", "els => els.map(e => [e.scrollWidth, e.clientWidth])")
+    assert widths and all(scroll <= client for scroll, client in widths), widths
     assert page.locator('[data-kpi="Partnering meetings held"]').inner_text() == "6"
     with page.expect_download() as info:
         page.get_by_role("button", name="CSV").click()

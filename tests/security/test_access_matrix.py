@@ -80,6 +80,7 @@ RULES: dict[str, Rule] = {
     "followups:followup-complete": Rule(
         ON_MISSION_A, kwargs=lambda w: {"pk": w.followup.pk}, method="post", data=lambda w: {"note": "Sent."}
     ),
+    "followups:followup-reopen": Rule(ON_MISSION_A, kwargs=lambda w: {"pk": w.followup.pk}, method="post"),
     "followups:followup-snooze": Rule(
         ON_MISSION_A,
         kwargs=lambda w: {"pk": w.followup.pk},

@@ -140,3 +140,23 @@ def test_history_pages_lead_back_to_the_record(client, world):
         html = client.get(history).content.decode()
         breadcrumb = html[html.index('class="breadcrumb"') : html.index("</nav>", html.index('class="breadcrumb"'))]
         assert f'href="{back}"' in breadcrumb, history
+
+
+def test_one_mission_edit_with_organisations_is_one_entry(world):
+    from events.services import mission_update
+
+    medcity = OrganisationFactory(name="MedCity")
+    before = len(history_entries(world.mission_a))
+    mission_update(
+        mission=world.mission_a,
+        modified_by=world.alice,
+        lead_organisations=[medcity],
+        partner_organisations=[],
+        sectors=[],
+        destination_city="Tokyo",
+    )
+    entries = history_entries(world.mission_a)
+    assert len(entries) == before + 1
+    labels = {c.label for c in entries[0].changes}
+    assert {"Destination city", "Lead organisations"} <= labels
+    assert entries[0].who == str(world.alice)
