@@ -241,14 +241,16 @@ def check_followup_dates(formset, meeting_day) -> bool:
 
 
 def default_event(mission: Mission, now=None):
-    """Today's event of the mission where it takes place: one under way, else a partnering
-    session or the stand, else the first of the day."""
+    """Today's event of the mission where it takes place: one under way (even if it
+    began before midnight), else a partnering session or the stand, else the first
+    of the day."""
     now = now or timezone.now()
     today = now.astimezone(mission.tz).date()
-    events = [e for e in mission.events.order_by("starts_at") if e.starts_at.astimezone(e.tz).date() == today]
+    events = list(mission.events.order_by("starts_at"))
     for event in events:
         if event.starts_at <= now <= event.ends_at:
             return event
+    events = [e for e in events if e.starts_at.astimezone(e.tz).date() == today]
     for event in events:
         if event.kind in (Event.Kind.PARTNERING, Event.Kind.STAND):
             return event

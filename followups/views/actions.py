@@ -19,8 +19,15 @@ from .mine import buckets_context
 
 
 def _back(request, followup):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    """Where to go after an action: the page it was posted from when that is a
+    path on this site, else the follow-up's own page. Decided from the request
+    alone, so it can never fail after the change is written."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        target.startswith("/")
+        and "\x00" not in target
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+    ):
         return target
     return reverse("followups:followup-detail", args=[followup.pk])
 

@@ -77,8 +77,10 @@ def test_other_values_of_all_give_the_short_page(world, as_user, busy, value):
 def test_every_action_form_carries_the_token_and_the_way_back(world, as_user, busy):
     body = as_user(world.dave).get(MINE, {"all": "1"}).content.decode()
     forms = re.findall(r'<form [^>]*action="/followups/.*?</form>', body, re.S)
-    # Mark done and Snooze on each of 58 open follow-ups, a note form on each of 83
-    assert len(forms) == 58 * 2 + 83
+    # Mark done and Snooze on each of 58 open follow-ups, Reopen on each of the
+    # 25 done ones, a note form on each of the 83
+    assert len(forms) == 58 * 2 + 25 + 83
+    assert sum('/reopen/"' in form for form in forms) == 25
     for form in forms:
         assert re.search(r'name="csrfmiddlewaretoken" value="\w{64}"', form)
         assert '<input type="hidden" name="from" value="mine">' in form

@@ -98,6 +98,29 @@ def test_log_form_defaults_to_todays_event_now_and_own_delegate(client, world, p
     assert "Time (Asia/Tokyo)" in html
 
 
+def test_an_event_under_way_since_before_midnight_is_still_the_default(world):
+    """At 01:30 in Tokyo the reception that began at 23:00 is the one being logged."""
+    from followups.meeting_forms import default_event
+
+    night = datetime(2026, 10, 15, 1, 30, tzinfo=TOKYO)
+    reception = EventFactory(
+        mission=world.mission_a,
+        title="Late reception",
+        kind="reception",
+        starts_at=night - timedelta(hours=2, minutes=30),
+        ends_at=night + timedelta(hours=1),
+    )
+    EventFactory(
+        mission=world.mission_a,
+        title="Morning partnering",
+        kind="partnering",
+        starts_at=night + timedelta(hours=8),
+        ends_at=night + timedelta(hours=12),
+    )
+    assert default_event(world.mission_a, now=night) == reception
+    assert default_event(world.mission_a, now=night + timedelta(hours=2)).title == "Morning partnering"
+
+
 def _nothing_written():
     assert PartneringMeeting.objects.count() == 0
     assert FollowUp.objects.count() == 0
