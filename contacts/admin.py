@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
+from .history_admin import HistoryAdmin
 from .models import Organisation, Person, Sector, User
 
 
@@ -27,7 +27,7 @@ class SectorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(HistoryAdmin):
     list_display = ["name", "name_native", "kind", "country", "city"]
     list_filter = ["kind", "country", "sectors"]
     search_fields = ["name", "name_native", "name_reading", "city", "website"]
@@ -37,7 +37,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ["family_name", "given_name", "name_native", "organisation", "email", "do_not_contact"]
     list_filter = ["do_not_contact", "consent", "lawful_basis", "organisation__country"]
     search_fields = ["family_name", "given_name", "name_native", "name_reading", "email", "organisation__name"]

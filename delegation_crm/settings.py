@@ -10,6 +10,11 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -22,9 +27,23 @@ INSECURE_SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_SECRET_KEY)
-if not DEBUG and (SECRET_KEY == INSECURE_SECRET_KEY or len(SECRET_KEY) < 32):
+
+
+def strong_secret_key(key: str) -> bool:
+    """The rule `manage.py check --deploy` applies (security.W009), so a key this
+    accepts never fails the deploy check."""
+    return (
+        key != INSECURE_SECRET_KEY
+        and len(key) >= SECRET_KEY_MIN_LENGTH
+        and len(set(key)) >= SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        and not key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    )
+
+
+if not DEBUG and not strong_secret_key(SECRET_KEY):
     raise ImproperlyConfigured(
-        "SECRET_KEY must be set to a long random value when DEBUG is off "
+        f"SECRET_KEY must be set to a random value of at least {SECRET_KEY_MIN_LENGTH} characters "
+        f"({SECRET_KEY_MIN_UNIQUE_CHARACTERS} or more different ones) when DEBUG is off "
         "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
     )
 
@@ -58,6 +77,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the request: refuses what no page can read, adds no-store etc.
+    "delegation_crm.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -297,14 +318,30 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # Privacy: people with no activity for this many months are listed for review.
 PERSON_RETENTION_MONTHS = env.int("PERSON_RETENTION_MONTHS", default=24)
-if not DEBUG:
+# A request is https when it came over https, or when the proxy named here says so
+# (e.g. SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto). Unset, no header is trusted:
+# without a proxy that sets it, any client could claim https.
+_proxy_header = env.str("SECURE_PROXY_SSL_HEADER", default="").strip()
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+
+# LOCAL_HTTP=1 tries the production settings over plain http on this machine only
+# (cookies not marked Secure, no https redirect, no HSTS); it refuses any other host.
+LOCAL_HTTP = env.bool("LOCAL_HTTP", default=False)
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
+if LOCAL_HTTP and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    raise ImproperlyConfigured(
+        "LOCAL_HTTP=1 serves plain http and is for this machine only: ALLOWED_HOSTS may name only "
+        + ", ".join(sorted(LOOPBACK_HOSTS))
+        + "."
+    )
+if not DEBUG and not LOCAL_HTTP:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from contacts.history_admin import HistoryAdmin
 
 from .models import Delegate, Enquiry, Event, Mission, PartneringMeeting
 from .signals import mission_changed
@@ -12,7 +13,7 @@ class DelegateInline(admin.TabularInline):
 
 
 @admin.register(Mission)
-class MissionAdmin(SimpleHistoryAdmin):
+class MissionAdmin(HistoryAdmin):
     list_display = ["title", "direction", "destination_country", "start_date", "end_date", "status"]
     list_filter = ["status", "direction", "destination_country"]
     search_fields = ["title", "destination_city"]
@@ -27,7 +28,7 @@ class MissionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Delegate)
-class DelegateAdmin(SimpleHistoryAdmin):
+class DelegateAdmin(HistoryAdmin):
     list_display = ["person", "mission", "role"]
     list_filter = ["role", "mission"]
     search_fields = ["person__family_name", "person__given_name", "person__name_native", "mission__title"]
@@ -40,7 +41,7 @@ class DelegateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(HistoryAdmin):
     list_display = ["title", "mission", "kind", "starts_at", "time_zone", "attendance"]
     list_filter = ["kind", "mission"]
     search_fields = ["title", "venue", "city"]
@@ -49,7 +50,7 @@ class EventAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PartneringMeeting)
-class PartneringMeetingAdmin(SimpleHistoryAdmin):
+class PartneringMeetingAdmin(HistoryAdmin):
     list_display = ["starts_at", "mission", "event", "topic", "status", "interest"]
     list_filter = ["status", "interest", "mission"]
     search_fields = ["topic", "notes", "counterpart_organisations__name", "counterpart_organisations__name_native"]
@@ -59,7 +60,7 @@ class PartneringMeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Enquiry)
-class EnquiryAdmin(SimpleHistoryAdmin):
+class EnquiryAdmin(HistoryAdmin):
     list_display = ["asked_at", "mission", "category", "organisation", "status"]
     list_filter = ["status", "category", "mission"]
     search_fields = ["question", "asker_name", "organisation__name"]

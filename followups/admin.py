@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from contacts.history_admin import HistoryAdmin
 
 from . import reminders
 from .models import FollowUp, FollowUpNote, Outcome, ReminderEmail, ReportExport, Testimonial
@@ -13,7 +14,7 @@ class FollowUpNoteInline(admin.TabularInline):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(SimpleHistoryAdmin):
+class FollowUpAdmin(HistoryAdmin):
     list_display = ["title", "mission", "assignee", "due_on", "status", "priority"]
     list_filter = ["status", "priority", "mission"]
     search_fields = ["title", "details", "assignee__person__family_name"]
@@ -41,7 +42,7 @@ class FollowUpAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(SimpleHistoryAdmin):
+class OutcomeAdmin(HistoryAdmin):
     list_display = ["title", "mission", "kind", "value", "currency", "jobs", "achieved_on"]
     list_filter = ["kind", "currency", "mission"]
     search_fields = ["title", "description", "organisations__name"]

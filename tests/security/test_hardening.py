@@ -161,3 +161,66 @@ def test_password_reset_is_not_emailed_to_someone_marked_do_not_contact(client, 
     person.save()
     client.post(reverse("password_reset"), {"email": world.dave.email})
     assert len(mail.outbox) == 1
+
+
+def test_no_proxy_header_is_trusted_unless_one_is_named():
+    script = "import django; django.setup(); from django.conf import settings as s; print(s.SECURE_PROXY_SSL_HEADER)"
+    assert run_in_production("-c", script).stdout.strip() == "None"
+    named = {**PRODUCTION_ENV, "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto"}
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env.update(named)
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')", result.stderr
+
+
+def test_a_client_cannot_claim_https_by_a_header(client, world):
+    client.login(username="dave", password=PASSWORD)
+    response = client.get(reverse("followups:my-followups"), HTTP_X_FORWARDED_PROTO="https")
+    assert response.wsgi_request.is_secure() is False
+
+
+def test_signed_in_pages_are_never_stored_and_devices_stay_off(client, world):
+    assert "camera=()" in client.get(reverse("login"))["Permissions-Policy"]
+    client.login(username="dave", password=PASSWORD)
+    for url in (reverse("followups:my-followups"), reverse("contacts:organisation-list")):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+        assert "camera=()" in response["Permissions-Policy"]
+        assert "geolocation=()" in response["Permissions-Policy"]
+        assert "Server" not in response.headers
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/followups/calendar/%00.ics",
+        "/contacts/organisations/?q=x%00y",
+        "/followups/privacy/people/?q=x%00y",
+        "/missions/?x%00=1",
+    ],
+)
+@pytest.mark.parametrize("persona", [None, "alice", "dave"])
+def test_a_nul_in_the_address_is_a_clear_400(world, url, persona):
+    client = Client(raise_request_exception=False)
+    if persona:
+        client.login(username=persona, password=PASSWORD)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "The address contains a character no page uses." in response.content.decode()
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "latin-1", "utf-32", "UTF-16LE", "bogus"])
+@pytest.mark.parametrize("url", ["/accounts/login/", "/followups/1/complete/", "/contacts/organisations/new/"])
+def test_a_form_in_another_charset_is_a_clear_400_and_changes_nothing(world, charset, url):
+    from followups.models import FollowUp
+
+    before = list(FollowUp.objects.values_list("pk", "status"))
+    client = Client(raise_request_exception=False, enforce_csrf_checks=True)
+    client.login(username="alice", password=PASSWORD)
+    body = "name=Evil&note=x".encode("utf-16" if "16" in charset else "latin-1")
+    content_type = f"application/x-www-form-urlencoded; charset={charset}"
+    response = client.generic("POST", url, data=body, content_type=content_type)
+    assert response.status_code == 400
+    assert "Forms must be sent as UTF-8." in response.content.decode()
+    assert list(FollowUp.objects.values_list("pk", "status")) == before
