@@ -1,11 +1,29 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from .models import Organisation, Person, Sector
 from .search import split_scripts
 from .services import ORGANISATION_FIELDS, PERSON_FIELDS
+
+
+def validate_as_the_model_would(form: forms.ModelForm) -> None:
+    """For a model form that skips model validation (it computes some fields
+    itself): still run each field's own model validators on what was typed, so an
+    out-of-range number or an overlong text is a form error, never a database error."""
+    for name, value in list(form.cleaned_data.items()):
+        try:
+            model_field = form._meta.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if not model_field.concrete or model_field.many_to_many or value in model_field.empty_values:
+            continue
+        try:
+            model_field.run_validators(value)
+        except ValidationError as error:
+            form.add_error(name, error)
 
 
 class OrganisationForm(forms.ModelForm):

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 
+from contacts.forms import validate_as_the_model_would
 from contacts.models import TIME_ZONE_CHOICES, Organisation, Person, Sector, User
 from contacts.widgets import PlainSelect, organisation_picker, person_picker
 
@@ -224,8 +225,9 @@ class MissionForm(forms.ModelForm):
 
     def _post_clean(self):
         # Model validation would choke on the list of days before the form has turned
-        # it into one; the fields are checked above, the services save them.
-        pass
+        # it into one; the fields are checked above (and each against its model
+        # field's validators here), the services save them.
+        validate_as_the_model_would(self)
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -371,8 +373,9 @@ class EventForm(forms.ModelForm):
 
     def _post_clean(self):
         # The model's own validation would need starts_at/ends_at, which the form
-        # computes in clean(); the database constraints still check them.
-        pass
+        # computes in clean(); the database constraints still check them. Each typed
+        # field is still checked against its model field (capacity's range, say).
+        validate_as_the_model_would(self)
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -232,3 +232,34 @@ def test_malformed_ids_in_the_form_are_errors(as_user, world):
     )
     assert response.status_code == 200
     assert not Event.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["capacity", "attendance"])
+@pytest.mark.parametrize("value", [str(2**31), str(2**63), "9" * 40])
+def test_a_number_too_large_to_keep_is_a_form_error_and_keeps_what_was_typed(as_user, world, field, value):
+    day = world.mission_a.start_date
+    response = create(
+        as_user(world.alice),
+        world.mission_a,
+        starts_local=f"{day}T13:00",
+        ends_local=f"{day}T18:00",
+        **{field: value},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert field in form.errors
+    assert "less than or equal to 2147483647" in str(form.errors[field])
+    assert "UK Life Sciences Symposium" in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_the_largest_number_that_fits_is_kept(as_user, world):
+    day = world.mission_a.start_date
+    create(
+        as_user(world.alice),
+        world.mission_a,
+        starts_local=f"{day}T13:00",
+        ends_local=f"{day}T18:00",
+        attendance=str(2**31 - 1),
+    )
+    assert Event.objects.get().attendance == 2**31 - 1
