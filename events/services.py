@@ -179,10 +179,15 @@ def import_job_create(
         mapping=imports.guess_mapping(kind, table.headers, remembered),
         total_rows=len(table.rows),
     )
-    # Stored through the storage API so that whichever worker runs the import can read it.
+    # Stored through the storage API so that whichever worker runs the import can read it;
+    # a file whose job cannot be saved is deleted at once (the purge only finds files by job).
     job.file.save(f"{job.file_hash[:16]}.{table.file_format}", ContentFile(data), save=False)
-    with transaction.atomic():
-        job.save()
+    try:
+        with transaction.atomic():
+            job.save()
+    except BaseException:
+        job.file.delete(save=False)
+        raise
     return job
 
 
@@ -469,7 +474,30 @@ def import_files_purge(*, now=None) -> int:
         job.file_removed_at = now
         job.save(update_fields=["file", "file_removed_at"])
         removed += 1
+    return removed + _orphan_import_files_purge(cutoff=now - timedelta(hours=1))
+
+
+def _orphan_import_files_purge(*, cutoff) -> int:
+    """Delete files under imports/ that no job refers to (a process killed between
+    storing a file and saving its job), once they are older than ``cutoff``."""
+    kept = set(ImportJob.objects.exclude(file="").values_list("file", flat=True))
+    removed = 0
+    for name in _storage_files("imports"):
+        if name not in kept and default_storage.get_modified_time(name) < cutoff:
+            default_storage.delete(name)
+            removed += 1
     return removed
+
+
+def _storage_files(folder: str):
+    try:
+        folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _storage_files(f"{folder}/{sub}")
 
 
 logger = logging.getLogger(__name__)
