@@ -48,7 +48,19 @@ class EraseConfirmForm(forms.Form):
 
 class PrivacyAwarePasswordResetForm(PasswordResetForm):
     """Sends no reset email to an account whose person may not be emailed (do-not-contact,
-    erased): the page answers the same either way, so addresses cannot be probed."""
+    erased). The page only queues the work (``contacts.tasks.send_password_reset``): it
+    answers the same, in the same time, for a known address, an unknown one and one that
+    may not be emailed, so addresses cannot be probed."""
 
     def get_users(self, email):
         return (user for user in super().get_users(email) if user_can_be_emailed(user))
+
+    def save(self, domain_override=None, request=None, use_https=False, **kwargs):
+        from .tasks import send_password_reset
+
+        domain = domain_override or (request.get_host() if request is not None else "")
+        send_password_reset.delay(self.cleaned_data["email"], domain, use_https)
+
+    def send_reset_emails(self, **kwargs):
+        """What Django's form does on save: the worker's half."""
+        super().save(**kwargs)

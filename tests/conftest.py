@@ -102,3 +102,16 @@ def login(page, username, password=PASSWORD):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+@pytest.fixture
+def tasks_inline():
+    """Celery tasks queued by a page run at once, in the test's process and transaction
+    (as a worker would run them, minus the broker)."""
+    from delegation_crm.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False
+    app.conf.task_eager_propagates = False

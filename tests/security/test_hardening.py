@@ -150,7 +150,7 @@ def test_an_oversized_form_post_is_refused_with_a_400(world, settings):
     assert "We could not understand that request" in response.content.decode()
 
 
-def test_password_reset_is_not_emailed_to_someone_marked_do_not_contact(client, world):
+def test_password_reset_is_not_emailed_to_someone_marked_do_not_contact(client, world, tasks_inline):
     person = world.dave.person
     person.do_not_contact = True
     person.save()
