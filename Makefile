@@ -63,4 +63,4 @@ bench-reminders: $(VENV)/.run-deps
 	$(PY) bench/reminders.py $(BENCH_ARGS)
 
 clean:
-	rm -rf var/db.sqlite3 var/celery-broker var/celerybeat-schedule* var/sent-emails var/media
+	rm -rf var/postgres var/celery-broker var/celerybeat-schedule* var/sent-emails var/media

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db import connection
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import Concat, Greatest, Length, Replace
 
@@ -73,10 +72,6 @@ def email_domain(email: str) -> str:
     return email.rpartition("@")[2].lower() if "@" in email else ""
 
 
-def _postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def _similarity(stored_fields: list, typed: list[str]):
     """The best pg_trgm similarity between any stored field and any typed value."""
     values = [value for value in typed if value and value.strip()]
@@ -104,18 +99,11 @@ def organisation_duplicates(
 
     typed_names = [v for v in (name, name_native) if v]
     if typed_names:
-        if _postgres():
-            similar = (
-                base.annotate(score=_similarity(["name", "name_native", "name_reading"], typed_names))
-                .filter(score__gte=SIMILARITY_THRESHOLD)
-                .order_by("-score", "name")[:limit]
-            )
-        else:
-            query = Q()
-            for value in typed_names:
-                query |= Q(name__iexact=value) | Q(name_native__iexact=value) | Q(name_reading__iexact=value)
-                query |= Q(name__icontains=value)
-            similar = base.filter(query).order_by("name")[:limit]
+        similar = (
+            base.annotate(score=_similarity(["name", "name_native", "name_reading"], typed_names))
+            .filter(score__gte=SIMILARITY_THRESHOLD)
+            .order_by("-score", "name")[:limit]
+        )
         _collect(matches, similar, "similar name")
 
     compact = [_compact(v) for v in typed_names if _compact(v)]
@@ -158,20 +146,12 @@ def person_duplicates(
         )
     )
     if family_name or name_native:
-        if _postgres():
-            stored = [Concat("given_name", Value(" "), "family_name"), "name_native", "name_reading"]
-            similar = (
-                base.annotate(score=_similarity(stored, typed_names))
-                .filter(score__gte=SIMILARITY_THRESHOLD)
-                .order_by("-score", "family_name")[:limit]
-            )
-        else:
-            query = Q(family_name__iexact=family_name, given_name__iexact=given_name) if family_name else Q()
-            if given_name and family_name:
-                query |= Q(family_name__iexact=given_name, given_name__iexact=family_name)
-            if name_native:
-                query |= Q(name_native__iexact=name_native)
-            similar = base.filter(query).order_by("family_name")[:limit] if query else []
+        stored = [Concat("given_name", Value(" "), "family_name"), "name_native", "name_reading"]
+        similar = (
+            base.annotate(score=_similarity(stored, typed_names))
+            .filter(score__gte=SIMILARITY_THRESHOLD)
+            .order_by("-score", "family_name")[:limit]
+        )
         _collect(matches, similar, "similar name")
 
     compact = [_compact(name_native)] if _compact(name_native) else []

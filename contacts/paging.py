@@ -14,7 +14,6 @@ the count and the page (two queries).
 import json
 
 from django.core.paginator import Page, PageNotAnInteger, Paginator
-from django.db import connection
 from django.utils.functional import cached_property
 
 COUNT_CAP = 1000
@@ -140,8 +139,8 @@ class EstimatingPaginator(Paginator):
     def count(self):
         queryset = self.object_list.order_by().values("pk")
         exact = queryset[: self.cap + 1].count()
-        if exact <= self.cap or connection.vendor != "postgresql":
-            return exact if exact <= self.cap else queryset.count()
+        if exact <= self.cap:
+            return exact
         self.estimated = True
         plan = json.loads(queryset.explain(format="json"))
         estimate = max(int(plan[0]["Plan"]["Plan Rows"]), exact)

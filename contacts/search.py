@@ -17,11 +17,7 @@ columns, kept in step by the model's save() (whatever path writes the record):
   all the bigrams of the query" through the index for one-, two- or
   many-character queries.
 
-On SQLite (``make run`` without PostgreSQL) the same columns are searched with
-plain LIKE, without typo tolerance: good enough for a demo.
-
-The PostgreSQL indexes are created by the migration that adds the columns
-(vendor-guarded, so SQLite migrates too).
+The indexes are created by the migration that adds the columns.
 """
 
 import re
@@ -91,7 +87,7 @@ def build_keys(*names: str) -> tuple[str, str]:
         words.extend(latin)
         grams.update(native_grams(native))
         grams.update(word[:2] for word in latin if len(word) >= 2)
-    # Padded with spaces so that " 武田 " matches a whole token with LIKE on SQLite.
+    # Padded with spaces (as stored since the first version), so " 武田 " is a whole token.
     return " ".join(words), f" {' '.join(sorted(grams))} " if grams else ""
 
 
@@ -114,7 +110,7 @@ def _grams_array():
 def _bytewise(expression):
     """Byte order ("C" collation): what the prefix indexes are built with, so LIKE 'x%' and
     ORDER BY are both answered by one index range scan."""
-    return Collate(expression, "C") if connection.vendor == "postgresql" else expression
+    return Collate(expression, "C")
 
 
 def _native_key():
@@ -134,30 +130,19 @@ def parse(query: str) -> tuple[str, str] | None:
 
 def _condition(queryset: QuerySet, latin: str, native: str) -> tuple[QuerySet, Q]:
     """What a matching record satisfies; every part is answered by a GIN index."""
-    postgres = connection.vendor == "postgresql"
     condition = Q()
     if native:
-        grams = query_grams(native)
-        if postgres:
-            queryset = queryset.alias(grams_array=_grams_array())
-            condition &= Q(grams_array__contains=grams)
-        else:
-            for gram in grams:
-                condition &= Q(search_grams__contains=f" {gram} ")
+        queryset = queryset.alias(grams_array=_grams_array())
+        condition &= Q(grams_array__contains=query_grams(native))
     if latin:
         if len(latin) == MIN_LATIN_LENGTH and " " not in latin:
             # Too short for a trigram: the two-letter word prefixes are tokens.
-            if postgres:
-                queryset = queryset.alias(grams_array=_grams_array())
-                condition &= Q(grams_array__contains=[latin])
-            else:
-                condition &= Q(search_grams__contains=f" {latin} ")
-        elif postgres:
+            queryset = queryset.alias(grams_array=_grams_array())
+            condition &= Q(grams_array__contains=[latin])
+        else:
             # Word similarity covers prefixes ("take" in "takeda") and typos ("takda") in one
             # index scan; pg_trgm.word_similarity_threshold is set in settings.py.
             condition &= Q(search_key__trigram_word_similar=latin)
-        else:
-            condition &= Q(search_key__contains=latin)
     return queryset, condition
 
 
@@ -183,9 +168,8 @@ def _ranked(queryset: QuerySet, latin: str, native: str) -> QuerySet:
         order.append(Case(When(native_key__startswith=native, then=0), default=1, output_field=IntegerField()))
     if latin:
         order.append(Case(When(search_key__startswith=latin, then=0), default=1, output_field=IntegerField()))
-        if connection.vendor == "postgresql":
-            queryset = queryset.alias(closeness=TrigramWordSimilarity(Value(latin), "search_key"))
-            order.append(F("closeness").desc())
+        queryset = queryset.alias(closeness=TrigramWordSimilarity(Value(latin), "search_key"))
+        order.append(F("closeness").desc())
     return queryset.order_by(*order, *queryset.model._meta.ordering, "pk")
 
 
@@ -223,9 +207,6 @@ def _index_scans():
     """Forbid sequential scans for one query. ``word_similarity`` costs far more per row than the
     planner assumes, so for "the first N matches" it prefers reading the table until N rows pass the
     filter (37 000 rows, 90 ms for "sato" among a million people) to the trigram index (15 ms)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
     with connection.cursor() as cursor:
         if connection.in_atomic_block:  # set it back: the transaction goes on after this query
             cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
@@ -256,7 +237,7 @@ def _search(queryset: QuerySet, query: str, limit: int) -> list:
     base = queryset.model.objects.filter(merged_into__isnull=True)
     fuzzy_base, fuzzy = _condition(base, latin, native)
     steps = [(fuzzy_base, fuzzy)]
-    if len(latin) > MIN_LATIN_LENGTH and connection.vendor == "postgresql":
+    if len(latin) > MIN_LATIN_LENGTH:
         exact_base, exact = _condition(base, "", native)
         steps.insert(0, (exact_base, exact & Q(search_key__contains=latin)))
     for matching, condition in steps:

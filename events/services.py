@@ -273,8 +273,7 @@ class _Progress:
 
     def __init__(self, job_id: int, *, enabled: bool = True):
         self.job_id = job_id
-        # SQLite would block on the import's open write transaction; there the bar jumps at the end.
-        self.enabled = enabled and connections[DEFAULT_DB_ALIAS].vendor != "sqlite"
+        self.enabled = enabled
         self.connection = None
 
     def __enter__(self):

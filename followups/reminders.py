@@ -415,9 +415,8 @@ def _not_waiting_for_the_disk():
     again after the lease, with the same Message-ID. No email is lost. Waiting for the disk once
     per email cost more than all the rest of the database work of a batch."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
         yield
 
 

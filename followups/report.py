@@ -12,7 +12,6 @@ outcomes are then those that came from the selected meetings or enquiries; the
 roster of delegates and their quotes are the mission's whatever the filter.
 """
 
-import statistics
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,7 +19,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.db import connection
 from django.db.models import (
     Aggregate,
     Case,
@@ -263,12 +261,8 @@ def _days_to_done_expression():
 
 def _median_days(followups: QuerySet[FollowUp]) -> float | None:
     done = followups.filter(status=FollowUp.Status.DONE)
-    if connection.vendor == "postgresql":
-        median = done.aggregate(m=Median(_days_to_done_expression()))["m"]
-        return max(median.total_seconds() / 86400, 0) if median is not None else None
-    # SQLite (the embedded `make run` default) has no ordered-set aggregates.
-    durations = [d for d in done.annotate(d=_days_to_done_expression()).values_list("d", flat=True) if d is not None]
-    return max(statistics.median(durations).total_seconds() / 86400, 0) if durations else None
+    median = done.aggregate(m=Median(_days_to_done_expression()))["m"]
+    return max(median.total_seconds() / 86400, 0) if median is not None else None
 
 
 def mission_report(
@@ -495,21 +489,10 @@ class Table:
     count: int  # rows that `rows` will yield
 
 
-class _OrderedGroupConcat(Subquery):
-    """SQLite (the embedded default database) has no ordered string aggregate
-    before 3.44: GROUP_CONCAT over an ordered (hence sliced, so Django keeps the
-    ORDER BY) subquery, whose order SQLite keeps."""
-
-    template = "(SELECT GROUP_CONCAT(names, '; ') FROM (%(subquery)s))"  # the NAME_SEPARATOR
-    output_field = TextField()
-
-
 def _joined(through, owner: str, name, order_by: list[str], outer: str = "pk") -> Subquery:
     """The `name`s of the rows of a many-to-many `through` table whose `owner` is
     the outer row's `outer` column, '; '-separated in `order_by` order (NULL if none)."""
     links = through.objects.filter(**{owner: OuterRef(outer)})
-    if connection.vendor != "postgresql":
-        return _OrderedGroupConcat(links.order_by(*order_by).values(names=name)[: 2**31])
     return Subquery(
         links.order_by()
         .values(owner)

