@@ -8,6 +8,8 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", views.favicon),
     # Before Django's own: password resets obey the person's do-not-contact rule.
     path(
         "accounts/password_reset/",
