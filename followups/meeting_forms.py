@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from contacts.models import Organisation, Person, Sector
+from events.forms import make_local_aware
 from events.models import Delegate, Enquiry, Event, Mission, PartneringMeeting
 from events.services import EnquiryDetails, MeetingDetails
 
@@ -130,7 +131,7 @@ class MeetingForm(forms.Form):
 
     def clean_starts_at(self):
         value = self.cleaned_data["starts_at"]
-        return value.replace(tzinfo=self.mission.tz) if value else value
+        return make_local_aware(value, self.mission.tz) if value else value
 
     def clean(self):
         cleaned = super().clean()
@@ -306,7 +307,7 @@ class EnquiryForm(forms.Form):
 
     def clean_asked_at(self):
         value = self.cleaned_data["asked_at"]
-        return value.replace(tzinfo=self.mission.tz) if value else value
+        return make_local_aware(value, self.mission.tz) if value else value
 
     def clean(self):
         cleaned = super().clean()

@@ -1,6 +1,6 @@
 """Logging, listing, showing and editing partnering meetings (server side)."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -448,3 +448,24 @@ def test_malformed_filters_get_a_message_not_an_error(client, world, query):
     signed_in(client, "dave")
     response = client.get(reverse("meetings:list"), query)
     assert response.status_code == 200
+
+
+def test_a_meeting_time_skipped_by_the_clocks_is_refused_not_shifted(client, world, takeda, alice_delegate):
+    """29 March 2026 in London: 01:00 becomes 02:00, so 01:30 never happens there."""
+    mission = world.mission_a
+    mission.start_date, mission.end_date, mission.time_zone = date(2026, 3, 27), date(2026, 3, 31), "Europe/London"
+    mission.save()
+    signed_in(client, "alice")
+    data = meeting_data(organisations=[takeda], delegates=[alice_delegate], when=datetime(2026, 3, 29, 1, 30))
+    response = client.post(log_url(mission), data)
+    assert response.status_code == 200
+    assert "01:30 does not exist in Europe/London on 29 March 2026" in response.content.decode()
+    assert "Co-location at White City" in response.content.decode()  # what was typed is kept
+    _nothing_written()
+    data = meeting_data(organisations=[takeda], delegates=[alice_delegate], when=datetime(2026, 10, 25, 1, 30))
+    mission.start_date, mission.end_date = date(2026, 10, 23), date(2026, 10, 27)
+    mission.save()
+    assert client.post(log_url(mission), data).status_code == 302  # repeated 01:30: the first one
+    meeting = PartneringMeeting.objects.get()
+    assert meeting.starts_at.utcoffset() is not None
+    assert meeting.starts_at == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
