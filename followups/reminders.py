@@ -23,6 +23,7 @@ different rows), re-checks them in a few set-based queries, sends them over one
 SMTP connection and records each outcome as soon as the server has answered.
 """
 
+import contextvars
 import logging
 import smtplib
 from collections import Counter, defaultdict, deque
@@ -199,8 +200,44 @@ def _why_unwanted(row: ReminderEmail, mission: Mission) -> str:
 # --- writing the outbox ----------------------------------------------------------------------------
 
 
-@transaction.atomic
+# Missions whose rearm was asked for inside a `reminders_rearm_once()` block, by id.
+_pending_rearms: contextvars.ContextVar[dict[int, Mission] | None] = contextvars.ContextVar(
+    "pending_rearms", default=None
+)
+
+
+@contextmanager
+def reminders_rearm_once():
+    """Within this block, every rearm asked for is remembered and done once per mission
+    when the block ends, still inside the caller's transaction: logging a meeting with
+    three follow-ups, or a bulk action on fifty, locks and reconciles the mission once.
+    (Rearming is a reconciliation with the database, so doing it once at the end gives
+    the same rows as doing it after every change.) Blocks nest; the outermost rearms."""
+    if _pending_rearms.get() is not None:
+        yield
+        return
+    token = _pending_rearms.set({})
+    try:
+        yield
+        missions = _pending_rearms.get()
+    finally:
+        _pending_rearms.reset(token)
+    for mission_id in sorted(missions):
+        _rearm(mission=missions[mission_id])
+
+
 def reminders_rearm_for_mission(*, mission: Mission, now: datetime | None = None) -> None:
+    """Bring the mission's outbox rows in line with what should be sent (at the end of
+    the enclosing `reminders_rearm_once()` block, if there is one)."""
+    pending = _pending_rearms.get()
+    if pending is not None and now is None:
+        pending[mission.pk] = mission
+        return
+    _rearm(mission=mission, now=now)
+
+
+@transaction.atomic
+def _rearm(*, mission: Mission, now: datetime | None = None) -> None:
     """Bring the mission's outbox rows in line with what should be sent.
 
     - a wanted reminder with no row gets a pending row, unless its time is already past;

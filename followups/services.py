@@ -17,7 +17,7 @@ from events import services as event_services
 from events.models import Delegate, Enquiry, Mission, PartneringMeeting
 
 from .models import FollowUp, FollowUpNote, Outcome
-from .reminders import reminders_rearm_for_followup
+from .reminders import reminders_rearm_for_followup, reminders_rearm_once
 
 # Follow-ups
 
@@ -147,7 +147,11 @@ class BulkResult:
         return ", ".join(parts) + "."
 
 
+@transaction.atomic
+@reminders_rearm_once()
 def _bulk(action: str, followups: Iterable[FollowUp], apply) -> BulkResult:
+    """Each follow-up in its own savepoint (a refused one leaves the others done); the
+    missions' reminders are rearmed once, at the end."""
     result = BulkResult(action=action)
     for followup in followups:
         try:
@@ -323,6 +327,7 @@ def _create_followups(*, mission, meeting=None, enquiry=None, followups: list[Fo
 
 
 @transaction.atomic
+@reminders_rearm_once()
 def meeting_log(
     *, mission: Mission, details: event_services.MeetingDetails, followups: list[FollowUpDetails], user
 ) -> tuple[PartneringMeeting, list[FollowUp]]:
@@ -334,6 +339,7 @@ def meeting_log(
 
 
 @transaction.atomic
+@reminders_rearm_once()
 def meeting_edit(
     *,
     meeting: PartneringMeeting,
@@ -357,6 +363,7 @@ def meeting_edit(
 
 
 @transaction.atomic
+@reminders_rearm_once()
 def enquiry_capture(
     *, mission: Mission, details: event_services.EnquiryDetails, due_on: date, user
 ) -> tuple[Enquiry, FollowUp | None]:
