@@ -106,6 +106,20 @@ def person_create(*, acting_user: User, **fields) -> Person:
 
 
 @transaction.atomic
+def person_set(*, person: Person, acting_user: User | None, **fields) -> Person:
+    """Write a few fields of a person outside the edit form (the email an invitation
+    gives them, the account linked to them) and tell whoever depends on them: every
+    write of a person that can change who is emailed, where or when goes through
+    here or `person_update`, so the reminders cannot miss it."""
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.modified_by = acting_user
+    person.save(update_fields=[*fields, "modified_by", "modified_at"])
+    person_contact_changed.send(sender=Person, person=person)
+    return person
+
+
+@transaction.atomic
 def person_update(*, person: Person, acting_user: User, **fields) -> Person:
     if person.merged_into_id:
         raise ValidationError("This person was merged into another record; change that one instead.")

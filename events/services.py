@@ -515,11 +515,7 @@ def person_for_user(*, user: User) -> Person:
     if user.email:
         same_email = list(Person.objects.filter(email__iexact=user.email, user__isnull=True, merged_into__isnull=True))
         if len(same_email) == 1:
-            person = same_email[0]
-            person.user = user
-            person.modified_by = user
-            person.save(update_fields=["user", "modified_by", "modified_at"])
-            return person
+            return contacts_services.person_set(person=same_email[0], acting_user=user, user=user)
     return Person.objects.create(
         given_name=user.first_name,
         family_name=user.last_name or user.username,
@@ -848,9 +844,7 @@ def delegate_link_user(*, delegate: Delegate, user: User, modified_by: User) -> 
             code="user_taken",
             params={"username": user.username, "name": other.full_name},
         )
-    person.user = user
-    person.modified_by = modified_by
-    person.save(update_fields=["user", "modified_by", "modified_at"])
+    contacts_services.person_set(person=person, acting_user=modified_by, user=user)
     delegate.person = person
     return person
 
@@ -902,9 +896,7 @@ def delegate_invite(*, delegate: Delegate, invited_by: User, email: str = "") ->
                 raise ValidationError(
                     "Another person already has the email %(email)s.", code="email_taken", params={"email": email}
                 )
-            person.email = email
-            person.modified_by = invited_by
-            person.save(update_fields=["email", "modified_by", "modified_at"])
+            contacts_services.person_set(person=person, acting_user=invited_by, email=email)
         user = person.user
         created = False
         if user is None:
@@ -928,9 +920,7 @@ def delegate_invite(*, delegate: Delegate, invited_by: User, email: str = "") ->
             user.save()
             created = True
         if person.user_id != user.pk:
-            person.user = user
-            person.modified_by = invited_by
-            person.save(update_fields=["user", "modified_by", "modified_at"])
+            contacts_services.person_set(person=person, acting_user=invited_by, user=user)
         if not created and user.has_usable_password():
             # They can already sign in: linking was all that was needed, and a
             # set-password email would only be a password reset nobody asked for.
