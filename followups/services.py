@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from contacts.history import one_entry
 from events import services as event_services
+from events.access import can_organise, delegate_for_user
 from events.models import Delegate, Enquiry, Mission, PartneringMeeting
 
 from .models import FollowUp, FollowUpNote, Outcome
@@ -326,11 +327,31 @@ def _create_followups(*, mission, meeting=None, enquiry=None, followups: list[Fo
     return created
 
 
+def check_what_a_delegate_may_log(*, mission: Mission, user, delegates=None, assignees=()) -> None:
+    """The rule for logging, in one place (the forms show the same messages):
+    organisers and managers log for anyone on the mission; a delegate logs meetings
+    they were in (themselves among our delegates, with any colleagues who were there
+    too, as organisers expect from a shared table) and gives follow-ups and stand
+    enquiries only to themselves."""
+    if can_organise(user, mission):
+        return
+    own = delegate_for_user(user, mission)
+    if own is None:
+        raise ValidationError("Only delegates and organisers of this mission can log its meetings.")
+    if delegates is not None and own not in delegates:
+        raise ValidationError("You can log meetings you were in: tick yourself among our delegates.")
+    if any(assignee != own for assignee in assignees):
+        raise ValidationError("You can give follow-ups only to yourself; an organiser can give them to others.")
+
+
 @transaction.atomic
 @reminders_rearm_once()
 def meeting_log(
     *, mission: Mission, details: event_services.MeetingDetails, followups: list[FollowUpDetails], user
 ) -> tuple[PartneringMeeting, list[FollowUp]]:
+    check_what_a_delegate_may_log(
+        mission=mission, user=user, delegates=details.delegates, assignees=[f.assignee for f in followups]
+    )
     meeting = event_services.meeting_create(mission=mission, details=details, user=user)
     created = _create_followups(
         mission=mission, meeting=meeting, followups=followups, earliest=meeting_day(meeting, mission), user=user
@@ -349,6 +370,12 @@ def meeting_edit(
     user,
 ) -> tuple[PartneringMeeting, list[FollowUp]]:
     """Raises events.services.MeetingEditConflict when someone saved in between."""
+    check_what_a_delegate_may_log(
+        mission=meeting.mission,
+        user=user,
+        delegates=details.delegates,
+        assignees=[f.assignee for f in new_followups],
+    )
     meeting = event_services.meeting_update(
         meeting=meeting, expected_version=expected_version, details=details, user=user
     )
@@ -368,6 +395,9 @@ def enquiry_capture(
     *, mission: Mission, details: event_services.EnquiryDetails, due_on: date, user
 ) -> tuple[Enquiry, FollowUp | None]:
     """A stand enquiry and, when it is assigned, the assignee's follow-up to answer it."""
+    check_what_a_delegate_may_log(
+        mission=mission, user=user, assignees=[details.assigned_to] if details.assigned_to else []
+    )
     enquiry = event_services.enquiry_create(mission=mission, details=details, user=user)
     followup = None
     if details.assigned_to is not None:

@@ -469,3 +469,36 @@ def test_a_meeting_time_skipped_by_the_clocks_is_refused_not_shifted(client, wor
     meeting = PartneringMeeting.objects.get()
     assert meeting.starts_at.utcoffset() is not None
     assert meeting.starts_at == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+
+
+def test_the_service_enforces_what_a_delegate_may_log_whatever_the_form_did(world, takeda, when, alice_delegate):
+    """Not only the form: a delegate's meeting without them, or a follow-up for a colleague,
+    is refused by the service and writes nothing; with them, colleagues may be ticked too."""
+    from django.core.exceptions import ValidationError
+
+    from events.services import MeetingDetails
+    from followups import services
+
+    def details(delegates):
+        return MeetingDetails(
+            event=None, starts_at=when.replace(tzinfo=TOKYO), duration_minutes=30, location="", status="held",
+            topic="Licensing", notes="", interest=None, next_steps="", delegates=delegates,
+            counterpart_organisations=[takeda],
+        )  # fmt: skip
+
+    mission = world.mission_a
+    with pytest.raises(ValidationError, match="tick yourself among our delegates"):
+        services.meeting_log(mission=mission, details=details([alice_delegate]), followups=[], user=world.dave)
+    for_alice = [services.FollowUpDetails("For Alice", alice_delegate, when.date())]
+    with pytest.raises(ValidationError, match="follow-ups only to yourself"):
+        services.meeting_log(
+            mission=mission, details=details([world.dave_delegate]), followups=for_alice, user=world.dave
+        )
+    _nothing_written()
+    with pytest.raises(ValidationError, match="Only delegates and organisers of this mission"):
+        services.meeting_log(mission=mission, details=details([world.dave_delegate]), followups=[], user=world.erin)
+    meeting, _ = services.meeting_log(
+        mission=mission, details=details([world.dave_delegate, alice_delegate]), followups=[], user=world.dave
+    )
+    assert set(meeting.delegates.all()) == {world.dave_delegate, alice_delegate}
+    services.meeting_log(mission=mission, details=details([alice_delegate]), followups=for_alice, user=world.alice)
