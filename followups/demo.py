@@ -320,6 +320,8 @@ SD_DELEGATES = [("nikia", D.LEAD), ("biocom", D.DELEGATE), ("ucsd", D.DELEGATE),
 UK_MISSION = "UK life sciences delegation to BioJapan"
 SD_MISSION = "San Diego life sciences delegation to BioJapan"
 UK_PREVIOUS_MISSION = "UK life sciences mission to BioJapan (previous year)"
+KANSAI_MISSION = "UK life sciences delegation to Kansai"
+INBOUND_MISSION = "Japanese life sciences delegation to London"
 
 
 @dataclass
@@ -335,6 +337,11 @@ def _at(day: date, hour: int, minute: int = 0, tz: ZoneInfo = TOKYO) -> datetime
 
 @transaction.atomic
 def load_demo(*, today: date | None = None) -> list[DemoLogin]:
+    """Four missions dated from ``today`` (the day it is first loaded): one under way
+    (Kansai), one that ended yesterday (BioJapan, whose first digests and summary go
+    out at once), one upcoming (inbound to London) and last year's; San Diego's is
+    another trade body's. Loading again creates nothing."""
+    given_today = today is not None
     today = today or timezone.localdate()
     sectors = {name: Sector.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in SECTORS}
 
@@ -394,15 +401,82 @@ def load_demo(*, today: date | None = None) -> list[DemoLogin]:
             person.save(update_fields=["user"])
         logins.append(DemoLogin(username, User.Role(role).label, person.full_name))
 
-    _load_uk_mission(today, orgs, people, sectors)
+    # The day it is now where the missions take place (Tokyo is ahead of London).
+    local_day = today if given_today else timezone.now().astimezone(TOKYO).date()
+    just_ended = _load_uk_mission(today, orgs, people, sectors)
+    _load_kansai_mission(local_day, orgs, people)
+    _load_inbound_mission(today, orgs, people)
     _load_san_diego_mission(today, orgs, people, sectors)
     _load_uk_previous_year(today, orgs, people, sectors)
 
-    from .reminders import reminders_rearm_for_mission
+    from .reminders import reminder_offsets, reminders_bring_forward, reminders_rearm_for_mission
 
     for mission in Mission.objects.filter(delegates__person__in=people.values()).distinct():
         reminders_rearm_for_mission(mission=mission)
+    if just_ended is not None and reminder_offsets(just_ended):
+        reminders_bring_forward(mission=just_ended, offset_days=reminder_offsets(just_ended)[0], to=timezone.now())
     return logins
+
+
+def _load_kansai_mission(local_day, orgs, people):
+    """Under way today, with a partnering day today: "Log a meeting" starts here, now."""
+    mission, created, _ = _mission(
+        KANSAI_MISSION,
+        dict(
+            direction=Mission.Direction.OUTBOUND,
+            destination_country="JP",
+            destination_city="Osaka and Kobe",
+            start_date=local_day - timedelta(days=1),
+            end_date=local_day + timedelta(days=2),
+            time_zone="Asia/Tokyo",
+            status=Mission.Status.CONFIRMED,
+            programme="A short follow-on to BioJapan: partnering in Osaka and a visit to the Kobe biocluster.",
+        ),
+        [orgs["MedCity"]],
+        [orgs["Kobe Biomedical Innovation Cluster"]],
+        [("hannah", D.ORGANISER), ("priya", D.LEAD), ("oscar", D.DELEGATE), ("amelia", D.DELEGATE)],
+        people,
+    )
+    if not created:
+        return
+    Event.objects.create(
+        mission=mission, kind=Event.Kind.PARTNERING, title="Kansai partnering day", venue="Grand Front Osaka",
+        city="Osaka", starts_at=_at(local_day, 9), ends_at=_at(local_day, 19), time_zone="Asia/Tokyo",
+    )  # fmt: skip
+    Event.objects.create(
+        mission=mission, kind=Event.Kind.SITE_VISIT, title="Kobe Biomedical Innovation Cluster visit",
+        city="Kobe", starts_at=_at(local_day + timedelta(days=1), 10), ends_at=_at(local_day + timedelta(days=1), 16),
+        time_zone="Asia/Tokyo",
+    )  # fmt: skip
+
+
+def _load_inbound_mission(today, orgs, people):
+    """Upcoming: a Japanese delegation coming to London, being prepared."""
+    start = today + timedelta(days=24)
+    mission, created, _ = _mission(
+        INBOUND_MISSION,
+        dict(
+            direction=Mission.Direction.INBOUND,
+            destination_country="GB",
+            destination_city="London",
+            start_date=start,
+            end_date=start + timedelta(days=3),
+            time_zone="Europe/London",
+            status=Mission.Status.CONFIRMED,
+            programme="LINK-J brings eight Japanese life-science companies to London's innovation districts.",
+        ),
+        [orgs["MedCity"]],
+        [orgs["LINK-J"]],
+        [("hannah", D.ORGANISER), ("neil", D.LEAD)],
+        people,
+    )
+    if not created:
+        return
+    Event.objects.create(
+        mission=mission, kind=Event.Kind.INBOUND_VISIT, title="Welcome and UK–Japan partnering at MedCity",
+        venue="MedCity", city="London", starts_at=_at(start, 10, tz=LONDON), ends_at=_at(start, 17, tz=LONDON),
+        time_zone="Europe/London",
+    )  # fmt: skip
 
 
 def _mission(title, defaults, leads, partners, roster, people):
@@ -416,8 +490,10 @@ def _mission(title, defaults, leads, partners, roster, people):
     return mission, created, delegates
 
 
-def _load_uk_mission(today, orgs, people, sectors):
-    start = today - timedelta(days=14)  # symposium day in Tokyo
+def _load_uk_mission(today, orgs, people, sectors) -> Mission | None:
+    """The BioJapan mission, when this load created it (else None)."""
+    # Ended yesterday: its first digests and organisers' summary go out as the demo starts.
+    start = today - timedelta(days=5)  # symposium day in Tokyo
     biojapan = start + timedelta(days=2)
     end = start + timedelta(days=4)
     mission, created, dl = _mission(
@@ -442,7 +518,7 @@ def _load_uk_mission(today, orgs, people, sectors):
         people,
     )
     if not created:
-        return
+        return None
     mission.sectors.set(
         [sectors[s] for s in ["Regenerative medicine", "Oncology", "Immunotherapy", "Ageing", "Data analytics"]]
     )
@@ -563,13 +639,13 @@ def _load_uk_mission(today, orgs, people, sectors):
         ("Send White City Campus co-location pack to Sato-san", "oscar", meetings["takeda"], None, today - timedelta(days=3), F.OPEN, 3),
         ("Propose dates for a Takeda visit to the Molecular Sciences Research Hub", "oscar", meetings["takeda"], None, today + timedelta(days=3), F.OPEN, 2),
         ("Introduce Chugai's licensing team to two oncology groups", "robin", meetings["chugai"], None, today + timedelta(days=5), F.OPEN, 2),
-        ("Share the UK investment guide with Kyowa Kirin", "martin", meetings["kyowa"], None, today - timedelta(days=6), F.DONE, 2),
+        ("Share the UK investment guide with Kyowa Kirin", "martin", meetings["kyowa"], None, today - timedelta(days=1), F.DONE, 2),
         ("Arrange FUJIFILM visit to the Stevenage manufacturing centre", "sophie", meetings["fujifilm"], None, today + timedelta(days=21), F.OPEN, 3),
         ("Send UCL peptide chemistry capability statement to Ajinomoto", "amelia", meetings["ajinomoto"], None, today - timedelta(days=1), F.OPEN, 2),
         ("Draft a cluster MOU with LINK-J", "priya", meetings["link-j"], None, today + timedelta(days=30), F.OPEN, 3),
-        ("Reply to JETRO: where to set up in the UK", "hannah", None, enquiry_setup, today - timedelta(days=4), F.DONE, 2),
+        ("Reply to JETRO: where to set up in the UK", "hannah", None, enquiry_setup, today - timedelta(days=2), F.DONE, 2),
         ("Introduce FUJIFILM to Newcastle's ageing research group", "james", None, enquiry_academic, today + timedelta(days=2), F.OPEN, 2),
-        ("Thank Oscar's Takeda contact for the partnering meeting", "oscar", meetings["takeda"], None, today - timedelta(days=9), F.DONE, 1),
+        ("Thank Oscar's Takeda contact for the partnering meeting", "oscar", meetings["takeda"], None, today - timedelta(days=2), F.DONE, 1),
         ("Book a call with Takeda's oncology licensing team", "oscar", meetings["takeda-2"], None, today + timedelta(days=18), F.OPEN, 2),
     ]  # fmt: skip
     created_followups = {}
@@ -577,7 +653,7 @@ def _load_uk_mission(today, orgs, people, sectors):
         done = status == F.DONE
         created_followups[title] = FollowUp.objects.create(
             mission=mission, meeting=meeting, enquiry=enquiry, title=title, assignee=dl[assignee], due_on=due,
-            status=status, priority=priority, completed_at=now - timedelta(days=2) if done else None,
+            status=status, priority=priority, completed_at=now - timedelta(days=1) if done else None,
             completion_note="Sent with a cover note; they replied the same day." if done else "",
         )  # fmt: skip
 
@@ -587,7 +663,7 @@ def _load_uk_mission(today, orgs, people, sectors):
          ["Japan Health Sciences Foundation", "MedCity"], None, "", None, today - timedelta(days=2), None),
         (OK.COLLABORATION, "IN-PART in dialogue with 20+ Japanese universities and pharma companies",
          "Since the trip, more than 20 universities and pharmaceutical companies in Japan are interested in using IN-PART.",
-         ["IN-PART", "Chugai Pharmaceutical"], None, "", None, today - timedelta(days=5), meetings["chugai"]),
+         ["IN-PART", "Chugai Pharmaceutical"], None, "", None, today - timedelta(days=1), meetings["chugai"]),
         (OK.DEAL, "Research agreement: Imperial and Takeda regenerative medicine",
          "Material transfer and sponsored research agreement (demo figure).",
          ["Imperial College London", "Takeda Pharmaceutical"], Decimal("45000000"), "JPY", 3, today - timedelta(days=1), meetings["takeda"]),
@@ -621,6 +697,7 @@ def _load_uk_mission(today, orgs, people, sectors):
         Testimonial.objects.create(
             mission=mission, person=people[key], attribution=attribution, quote=quote, approved=True
         )
+    return mission
 
 
 def _load_san_diego_mission(today, orgs, people, sectors):

@@ -295,6 +295,33 @@ def _rearm(*, mission: Mission, now: datetime | None = None) -> None:
     ReminderEmail.objects.bulk_create(new)
 
 
+@transaction.atomic
+def reminders_bring_forward(*, mission: Mission, offset_days: int, to: datetime) -> int:
+    """Send the mission's digests and organisers' summaries of one offset at ``to``
+    instead of at 09:00 on their day (created if their time has passed today). The
+    demo uses it, so a first run shows the first reminders of the mission that ended
+    yesterday within a minute. Rows already sent are left alone. Returns how many."""
+    mission = Mission.objects.select_for_update().get(pk=mission.pk)
+    moved = 0
+    for kind, recipient_id, offset, followup_id, followup_due_on in _wanted(mission):
+        if offset != offset_days or kind not in (Kind.DIGEST, Kind.SUMMARY):
+            continue
+        row, created = ReminderEmail.objects.get_or_create(
+            kind=kind,
+            mission=mission,
+            recipient_id=recipient_id,
+            offset_days=offset,
+            followup_id=followup_id,
+            followup_due_on=followup_due_on,
+            defaults={"due_at": to, "next_attempt_at": to},
+        )
+        if not created and row.state in (State.PENDING, State.CANCELLED):
+            row.state, row.cancel_reason, row.due_at, row.next_attempt_at = State.PENDING, "", to, to
+            row.save(update_fields=["state", "cancel_reason", "due_at", "next_attempt_at", "modified_at"])
+        moved += created or row.state == State.PENDING
+    return moved
+
+
 def reminders_rearm_for_followup(*, followup: FollowUp, now: datetime | None = None) -> None:
     reminders_rearm_for_mission(mission=followup.mission, now=now)
 

@@ -52,3 +52,35 @@ def test_loading_the_demo_twice_creates_nothing_new(db):
     first = model_counts()
     call_command("load_demo", verbosity=0)
     assert model_counts() == first
+
+
+def test_the_demo_is_dated_from_the_day_it_is_loaded(db):
+    """One mission under way, one ended yesterday (its first reminders go out at once),
+    one upcoming and last year's, whatever the day."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from followups.demo import INBOUND_MISSION, KANSAI_MISSION, UK_PREVIOUS_MISSION
+    from followups.meeting_forms import default_event
+    from followups.models import ReminderEmail
+    from followups.views.meetings import current_mission
+
+    call_command("load_demo", verbosity=0)
+    today = timezone.localdate()
+    ended = Mission.objects.get(title=UK_MISSION)
+    assert ended.end_date == today - timedelta(days=1)
+    under_way = Mission.objects.get(title=KANSAI_MISSION)
+    assert under_way.start_date <= today <= under_way.end_date
+    assert Mission.objects.get(title=INBOUND_MISSION).start_date > today
+    assert Mission.objects.get(title=UK_PREVIOUS_MISSION).end_date < today - timedelta(days=300)
+    for username in ("organiser", "delegate"):
+        assert current_mission(User.objects.get(username=username)) == under_way
+    assert default_event(under_way).title == "Kansai partnering day"
+    first = ReminderEmail.objects.filter(mission=ended, state="pending", due_at__lte=timezone.now())
+    assert set(first.values_list("kind", flat=True)) == {"digest", "summary"}
+    assert first.filter(recipient__user__username="organiser", kind="summary").exists()
+    call_command("load_demo", verbosity=0)  # again: nothing moves, nothing is added
+    assert ReminderEmail.objects.filter(mission=ended, state="pending", due_at__lte=timezone.now()).count() == (
+        first.count()
+    )

@@ -42,7 +42,9 @@ def test_report_shows_the_demo_missions_results(manager_client, demo):
 def test_median_days_to_done_is_measured_from_the_meeting(manager_client, demo):
     kpis = page_kpis(manager_client.get(report_url(demo)).content.decode())
     median = kpis["Median days to complete a follow-up"]
-    assert median is not None and Decimal(5) < median < Decimal(15)
+    # The demo's meetings were 1 to 3 days ago and its done follow-ups were completed
+    # yesterday: measured from the meeting, not from when the row was created (today).
+    assert median is not None and Decimal(1) < median < Decimal(4)
 
 
 def test_event_filter_narrows_meetings_and_followups(manager_client, demo):
