@@ -9,16 +9,17 @@ from django.utils.cache import patch_cache_control
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), display-capture=()"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 UTF8_NAMES = {"utf-8", "utf8"}
+NO_SUCH_CHARACTER = "The address contains a character no page uses."
 
 
 def refusal(request) -> str | None:
     """Why no page could read this request, or None. Checked before the session,
     the CSRF check or a view touch it, so a refusal reads nothing and writes nothing."""
     if "\x00" in request.path_info:
-        return "The address contains a character no page uses."
+        return NO_SUCH_CHARACTER
     for key, values in request.GET.lists():
         if "\x00" in key or any("\x00" in value for value in values):
-            return "The address contains a character no page uses."
+            return NO_SUCH_CHARACTER
     if request.method in ("POST", "PUT", "PATCH") and request.content_type in FORM_TYPES:
         charset = request.content_params.get("charset")
         if charset and charset.strip().lower() not in UTF8_NAMES:
@@ -29,8 +30,9 @@ def refusal(request) -> str | None:
 class RequestGuardMiddleware:
     """Refuses requests no page can read with a clear 400 (a NUL in the address, a
     form in another charset), and gives every response the headers a shared stand
-    laptop needs: signed-in pages are never stored by the browser or a proxy, the
-    browser's devices stay off, and the server does not name itself."""
+    laptop needs: signed-in pages are never stored by the browser or a proxy, and
+    the browser's devices stay off. (Django sends no Server header; gunicorn's says
+    "gunicorn" without a version.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -45,6 +47,4 @@ class RequestGuardMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if "Server" in response.headers:
-            del response.headers["Server"]
         return response

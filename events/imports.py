@@ -232,10 +232,13 @@ def _read_csv(data: bytes, encoding: str) -> Table:
     return _table(raw_rows, "csv", used, deadline)
 
 
+def _where(row_number: int, header: str = "") -> str:
+    return f"row {row_number}" + (f", column “{header[:60]}”" if header else "")
+
+
 def _cell_too_long_message(row_number: int, header: str = "") -> str:
-    where = f"row {row_number}" + (f", column “{header[:60]}”" if header else "")
     return (
-        f"A cell ({where}) holds more than {MAX_CELL_CHARS:,} characters, more than Excel itself allows in a "
+        f"A cell ({_where(row_number, header)}) holds more than {MAX_CELL_CHARS:,} characters, more than Excel itself allows in a "
         "cell; the file may be damaged. Nothing was imported."
     )
 
@@ -307,9 +310,8 @@ def _unique_headers(header_cells: list) -> list[str]:
 
 
 def _refuse_nul(number: int, header: str) -> None:
-    where = f"row {number}" + (f", column “{header[:60]}”" if header else "")
     raise ImportFileError(
-        f"The file holds a NUL character (byte 0) at {where}, which no spreadsheet writes in a CSV: it may be "
+        f"The file holds a NUL character (byte 0) at {_where(number, header)}, which no spreadsheet writes in a CSV: it may be "
         "damaged or not a CSV file. Save it again from Excel as “CSV UTF-8” or .xlsx. Nothing was imported."
     )
 
@@ -324,8 +326,7 @@ def _check_cells(number: int, cells: list, headers: list[str]) -> None:
                 raise ImportFileError(_cell_too_long_message(number, header))
 
 
-def _table(raw_rows: list[list], file_format: str, encoding: str, deadline: _Deadline | None = None) -> Table:
-    deadline = deadline or _Deadline()
+def _table(raw_rows: list[list], file_format: str, encoding: str, deadline: _Deadline) -> Table:
     numbered = [(number, row) for number, row in enumerate(raw_rows, start=1) if not all(_blank(v) for v in row)]
     if not numbered:
         raise ImportFileError("The file has no rows.")
