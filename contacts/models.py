@@ -11,6 +11,8 @@ from django.dispatch import receiver
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from .bidi import isolate
+
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
@@ -60,6 +62,10 @@ class User(AbstractUser):
     @property
     def is_manager(self) -> bool:
         return self.is_superuser or self.role == self.Role.MANAGER
+
+    def get_full_name(self):
+        """One piece of user text, isolated from the words around it (contacts.bidi)."""
+        return isolate(super().get_full_name())
 
     def __str__(self):
         return self.get_full_name() or self.username
@@ -135,7 +141,7 @@ class Organisation(TrackedModel):
 
     def __str__(self):
         if self.name_native and self.name_native != self.name:
-            return f"{self.name} ({self.name_native})"
+            return f"{isolate(self.name)} ({isolate(self.name_native)})"
         return self.name
 
     def save(self, *args, **kwargs):
@@ -277,10 +283,12 @@ class Person(TrackedModel):
 
     @property
     def full_name(self) -> str:
+        """Given and family name in the person's order: one piece of user text, isolated from
+        the words around it when it holds right-to-left text (contacts.bidi)."""
         parts = [self.given_name, self.family_name]
         if self.name_order == self.NameOrder.FAMILY_FIRST:
             parts.reverse()
-        return " ".join(p for p in parts if p)
+        return isolate(" ".join(p for p in parts if p))
 
     @property
     def display_name(self) -> str:
@@ -288,8 +296,8 @@ class Person(TrackedModel):
             p for p in [self.honorific if self.name_order == self.NameOrder.GIVEN_FIRST else "", self.full_name] if p
         )
         if self.name_native:
-            return f"{name} ({self.name_native})"
-        return name
+            return f"{isolate(name)} ({isolate(self.name_native)})"
+        return isolate(name)
 
     @property
     def can_be_emailed(self) -> bool:

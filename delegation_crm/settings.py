@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "events.context_processors.navigation",
             ],
+            "builtins": ["contacts.templatetags.bidi"],
         },
     },
 ]

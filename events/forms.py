@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 
+from contacts.bidi import isolate
 from contacts.forms import validate_as_the_model_would
 from contacts.models import TIME_ZONE_CHOICES, Organisation, Person, Sector, User
 from contacts.widgets import PlainSelect, organisation_picker, person_picker
@@ -111,9 +112,9 @@ class OrganisationChoice(forms.ModelMultipleChoiceField):
 
 class PersonLabelMixin:
     def label_from_instance(self, person):
-        org = f" · {person.organisation.name}" if person.organisation_id else ""
+        org = f" · {isolate(person.organisation.name)}" if person.organisation_id else ""
         email = f" · {person.email}" if person.email else ""
-        return f"{person.display_name}{org}{email}"
+        return f"{isolate(person.display_name)}{org}{email}"
 
 
 class PersonMultipleChoice(PersonLabelMixin, forms.ModelMultipleChoiceField):

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from contacts.bidi import isolate
 from contacts.models import TIME_ZONE_CHOICES, Organisation, Person, Sector, TrackedModel
 
 DEFAULT_REMINDER_OFFSETS = [1, 7, 30]
@@ -307,7 +308,7 @@ class ImportJob(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} from {self.original_name}"
+        return f"{self.get_kind_display()} from {isolate(self.original_name)}"
 
     @property
     def is_finished(self) -> bool:

@@ -8,6 +8,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.utils import timezone
 
+from contacts.bidi import isolate
 from contacts.models import Organisation
 from contacts.widgets import PlainSelect, organisation_picker
 from events.models import Delegate, Mission, PartneringMeeting
@@ -195,7 +196,9 @@ class MeetingChoiceField(forms.ModelChoiceField):
 
     @staticmethod
     def meeting_label(when, organisations, topic) -> str:
-        return " · ".join(p for p in (f"{when:%-d %b %H:%M}", ", ".join(organisations), topic) if p)
+        return " · ".join(
+            p for p in (f"{when:%-d %b %H:%M}", ", ".join(map(isolate, organisations)), isolate(topic)) if p
+        )
 
     def label_from_instance(self, obj):
         names = [o.name for o in obj.counterpart_organisations.order_by("name")]

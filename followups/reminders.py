@@ -43,6 +43,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from contacts.bidi import isolate
 from contacts.models import Person
 from events.models import Delegate, Mission
 
@@ -811,20 +812,20 @@ def build_message(reminder: ReminderEmail, *, now: datetime, batch: SendingBatch
         context["overdue"] = [f for f in followups if f.due_on < today]
         context["upcoming"] = [f for f in followups if f.due_on >= today]
         context["open_count"] = len(followups)
-        subject = f"{mission.title}: {len(followups)} open follow-up{'s' if len(followups) != 1 else ''}"
+        subject = f"{isolate(mission.title)}: {len(followups)} open follow-up{'s' if len(followups) != 1 else ''}"
         if context["overdue"]:
             subject += f", {len(context['overdue'])} overdue"
     elif reminder.kind == Kind.SUMMARY:
         context["state"] = batch.mission_state(mission, today)
         context["mission_url"] = absolute(reverse("events:mission-detail", args=[mission.pk]))
         context["reminders_url"] = absolute(reverse("followups:mission-reminders", args=[mission.pk]))
-        subject = f"{mission.title}: follow-up summary, {_days(reminder.offset_days)} after the mission"
+        subject = f"{isolate(mission.title)}: follow-up summary, {_days(reminder.offset_days)} after the mission"
     else:
         followup = reminder.followup
         followup.link = _followup_url(followup)
         context["followup"] = followup
         context["days_overdue"] = (today - followup.due_on).days
-        subject = f"Overdue follow-up: {followup.title}"
+        subject = f"Overdue follow-up: {isolate(followup.title)}"
     template = f"followups/emails/{reminder.kind}"
     message = EmailMultiAlternatives(
         subject=subject,

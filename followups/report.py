@@ -41,6 +41,7 @@ from django.db.models.functions import Coalesce, Concat, TruncDate
 from django.utils import timezone
 from django_countries import countries
 
+from contacts.bidi import Isolate, isolate
 from contacts.models import Organisation, Person
 from events.models import Delegate, Enquiry, Event, Mission, PartneringMeeting
 
@@ -510,7 +511,7 @@ def _org_label(prefix: str = "", nullable: str = ""):
     return Case(
         *cases,
         When(Q(**{native: ""}) | Q(**{name: F(native)}), then=F(name)),
-        default=Concat(F(name), Value(" ("), F(native), Value(")")),
+        default=Concat(Isolate(F(name)), Value(" ("), Isolate(F(native)), Value(")")),
         output_field=CharField(),
     )
 
@@ -518,11 +519,13 @@ def _org_label(prefix: str = "", nullable: str = ""):
 def _full_name(prefix: str = ""):
     """Person.full_name in SQL."""
     given, family = F(f"{prefix}given_name"), F(f"{prefix}family_name")
-    return Case(
-        When(Q(**{f"{prefix}given_name": ""}), then=family),
-        When(Q(**{f"{prefix}name_order": Person.NameOrder.FAMILY_FIRST}), then=Concat(family, Value(" "), given)),
-        default=Concat(given, Value(" "), family),
-        output_field=CharField(),
+    return Isolate(
+        Case(
+            When(Q(**{f"{prefix}given_name": ""}), then=family),
+            When(Q(**{f"{prefix}name_order": Person.NameOrder.FAMILY_FIRST}), then=Concat(family, Value(" "), given)),
+            default=Concat(given, Value(" "), family),
+            output_field=CharField(),
+        )
     )
 
 
@@ -536,10 +539,10 @@ def _display_name(prefix: str = ""):
         default=Value(""),
         output_field=CharField(),
     )
-    name = Concat(honorific, _full_name(prefix), output_field=CharField())
+    name = Isolate(Concat(honorific, _full_name(prefix), output_field=CharField()))
     return Case(
         When(Q(**{f"{prefix}name_native": ""}), then=name),
-        default=Concat(name, Value(" ("), F(f"{prefix}name_native"), Value(")")),
+        default=Concat(name, Value(" ("), Isolate(F(f"{prefix}name_native")), Value(")")),
         output_field=CharField(),
     )
 
@@ -943,7 +946,7 @@ def event_table(report: MissionReport, limit: int | None = None) -> Table:
             local(e.starts_at),
             e.title,
             e.get_kind_display(),
-            ", ".join(p for p in [e.venue, e.city] if p),
+            ", ".join(isolate(p) for p in [e.venue, e.city] if p),
             e.capacity,
             e.attendance,
             e.meetings_held,

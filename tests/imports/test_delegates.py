@@ -1,11 +1,14 @@
 """Importing a mission's delegates from CSV and XLSX, with Japanese names."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Organisation, Person
 from events.models import Delegate, ImportJob
 
 from ..factories import OrganisationFactory, PersonFactory
+from ..reminders.test_rearm_once import mission_locks
 from .conftest import csv_bytes, xlsx_bytes
 
 ROWS = [
@@ -103,3 +106,13 @@ def test_unknown_role_and_missing_family_name_are_reported_per_row(importer, wor
     assert response.status_code == 400
     assert "2 row(s) have errors" in response.content.decode()
     assert not Person.objects.filter(email="o.ces@imperial.ac.uk").exists()
+
+
+def test_importing_delegates_rearms_the_mission_once(importer, world):
+    """Three new delegates, one reconciliation of the mission's reminder emails."""
+    job = importer.upload_ok("delegates", "delegates.csv", csv_bytes(ROWS), mission=world.mission_a)
+    importer.submit_mapping(job)
+    with CaptureQueriesContext(connection) as captured:
+        importer.confirm(job)
+    assert Delegate.objects.filter(mission=world.mission_a, person__email="yuki@example.jp").exists()
+    assert mission_locks(captured.captured_queries) == 1

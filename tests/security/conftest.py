@@ -1,5 +1,7 @@
 import pytest
+from django.db.models import CharField, EmailField, SlugField, TextField, URLField
 
+from contacts.models import User
 from events.models import ImportJob
 from followups.models import ReportExport
 
@@ -13,6 +15,7 @@ from ..factories import (
     PersonFactory,
 )
 from ..reminders.factories import ReminderEmailFactory
+from .bidi import hostile
 
 
 @pytest.fixture
@@ -55,3 +58,49 @@ def world(world):
     )
     world.report_export_b = ReportExport.objects.create(mission=b, requested_by=world.oliver, format="csv")
     return world
+
+
+# Machine-made text (hashes, tokens, codes) and what signing in needs stay as they are.
+NOT_TYPED = {"username", "password", "file_hash", "calendar_token", "time_zone", "message_id", "error", "stored_name"}
+
+
+def _typed_fields(model):
+    for field in model._meta.concrete_fields:
+        if (
+            isinstance(field, CharField | TextField)
+            and not isinstance(field, EmailField | URLField | SlugField)
+            and not field.choices
+            and field.name not in NOT_TYPED
+            and (field.max_length or 100) >= 30
+        ):
+            yield field.name
+
+
+def _make_hostile(obj):
+    type(obj).objects.filter(pk=obj.pk).update(**{f: hostile(f) for f in _typed_fields(type(obj))})
+
+
+@pytest.fixture
+def hostile_world(world):
+    """The security world, with a right-to-left override in every text a user types on mission A."""
+    w = world
+    w.meeting.counterpart_people.add(w.person)
+    for obj in [
+        w.mission_a,
+        w.organisation,
+        w.other_organisation,
+        w.person,
+        w.other_person,
+        w.dave_delegate,
+        w.dave_delegate.person,
+        w.event,
+        w.meeting,
+        w.enquiry,
+        w.followup,
+        w.outcome,
+        w.import_job,
+        w.reminder,
+    ]:
+        _make_hostile(obj)
+    User.objects.filter(pk=w.dave.pk).update(first_name=hostile("first"), last_name=hostile("last"))
+    return w
