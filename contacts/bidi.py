@@ -4,8 +4,8 @@ the words around it backwards.
 ``isolate(value)`` wraps text that holds right-to-left letters or explicit bidi
 controls in FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE (Unicode's isolates,
 UAX #9): inside, the text keeps its own direction; outside, nothing it opened leaks,
-so an override in "invoice<U+202E>gnp.exe" can reverse only itself. It works where markup cannot: page titles,
-option labels, email subjects and plain-text bodies, and the PDF report (Pango
+so an override in "invoice<U+202E>gnp.exe" can reverse only itself. It works where
+markup cannot: page titles, option labels, email subjects and plain-text bodies, and the PDF report (Pango
 honours the isolates; WeasyPrint has no ``unicode-bidi``). ``Isolate(expression)``
 does the same in SQL, for labels the exports build in the database. Latin, CJK and
 digits are left as they are, so copying a name copies just the name. (Elements that

@@ -114,7 +114,7 @@ class PersonLabelMixin:
     def label_from_instance(self, person):
         org = f" · {isolate(person.organisation.name)}" if person.organisation_id else ""
         email = f" · {person.email}" if person.email else ""
-        return f"{isolate(person.display_name)}{org}{email}"
+        return f"{person.display_name}{org}{email}"  # display_name is isolated already
 
 
 class PersonMultipleChoice(PersonLabelMixin, forms.ModelMultipleChoiceField):
