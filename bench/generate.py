@@ -191,6 +191,7 @@ def generate(scale: float, seed: int) -> dict:
     from django.contrib.auth.hashers import make_password
     from django.db import connection
 
+    from contacts.identity.names import organisation_keys
     from contacts.models import Organisation, Person, Sector, User
     from contacts.search import build_keys
     from events.models import Delegate, Enquiry, Event, Mission, PartneringMeeting
@@ -222,7 +223,11 @@ def generate(scale: float, seed: int) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")
         cursor.execute("SET maintenance_work_mem = '512MB'")
-    org_keys = build_keys
+
+    def org_keys(*names):
+        # Key characters are letters, digits and ":" only: a PostgreSQL array literal needs no quoting.
+        return (*build_keys(*names), "{" + ",".join(organisation_keys(*names)) + "}")
+
     person_keys = functools.lru_cache(maxsize=None)(build_keys)  # people's names repeat: compute each once
 
     def timed(label, fn, unit="rows", quiet_below=None):
@@ -258,7 +263,7 @@ def generate(scale: float, seed: int) -> dict:
 
     timed("organisations", lambda: copier.copy(
         Organisation, ["id", "name", "name_native", "name_reading", "kind", "country", "city",
-                       "search_key", "search_grams", "created_at", "modified_at"],
+                       "search_key", "search_grams", "identity_keys", "created_at", "modified_at"],
         organisations()))  # fmt: skip
     timed("organisation sectors", lambda: copier.copy(
         Organisation.sectors.through._meta.db_table, ["organisation_id", "sector_id"],

@@ -1,6 +1,8 @@
 """Does a new organisation or person look like one we already have?
 
-Checked before saving a new record: a similar name in either script (pg_trgm
+Checked before saving a new record: the organisation the identity resolver says
+it is (contacts.identity: legal forms, widths, readings and aliases set aside),
+a similar name in either script (pg_trgm
 similarity on PostgreSQL, a plain case-insensitive comparison elsewhere), the
 same native-script name written with or without spaces, the same email
 address, the same website domain. Merged records are never offered.
@@ -13,6 +15,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import Concat, Greatest, Length, Replace
 
+from .identity.resolver import resolve_organisation
 from .models import Organisation, Person
 
 # pg_trgm similarity from which two names look like the same record:
@@ -96,6 +99,11 @@ def organisation_duplicates(
     if exclude_pk:
         base = base.exclude(pk=exclude_pk)
     matches: dict[int, Match] = {}
+
+    # The records the resolver says it is (the same name once legal forms, widths and scripts are
+    # set aside, or a known alias) come first; then what merely looks alike.
+    for resolution in resolve_organisation(name, name_native, exclude_pk=exclude_pk)[:limit]:
+        _collect(matches, [resolution.organisation], resolution.reason)
 
     typed_names = [v for v in (name, name_native) if v]
     if typed_names:

@@ -3,6 +3,8 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -33,12 +35,12 @@ class TrackedModel(models.Model):
 
 
 def _keep_search_keys_in_step(record, index, save_kwargs) -> None:
-    """The typeahead's search columns are derived data: recompute them on every save,
-    whichever service, import or admin page saves the record (bulk writes must call
-    contacts.search.reindex_all())."""
+    """The typeahead's search columns and the identity keys are derived data: recompute them
+    on every save, whichever service, import or admin page saves the record (bulk writes must
+    call contacts.search.reindex_all())."""
     index(record)
     if save_kwargs.get("update_fields") is not None:
-        save_kwargs["update_fields"] = {*save_kwargs["update_fields"], "search_key", "search_grams"}
+        save_kwargs["update_fields"] = {*save_kwargs["update_fields"], *DERIVED_FIELDS[type(record)]}
 
 
 class User(AbstractUser):
@@ -123,11 +125,16 @@ class Organisation(TrackedModel):
     # Derived from the names by contacts.search for the typeahead; never edited by hand.
     search_key = models.TextField(blank=True, default="", editable=False)
     search_grams = models.TextField(blank=True, default="", editable=False)
-    history = HistoricalRecords(excluded_fields=["modified_at", "search_key", "search_grams"], m2m_fields=[sectors])
+    # Derived by contacts.identity from the names: what the resolver compares (see identity/names.py).
+    identity_keys = ArrayField(models.TextField(), blank=True, default=list, editable=False)
+    history = HistoricalRecords(
+        excluded_fields=["modified_at", "search_key", "search_grams", "identity_keys"], m2m_fields=[sectors]
+    )
 
     class Meta:
         ordering = ["name"]
         indexes = [
+            GinIndex(fields=["identity_keys"], name="organisation_identity_keys"),
             models.Index(fields=["country", "kind"]),
             # The directory's order: a page is read from the index instead of sorting 200 000 rows.
             models.Index(fields=["name", "id"], name="organisation_name_order"),
@@ -307,6 +314,54 @@ class Person(TrackedModel):
         if not self.email or self.do_not_contact or self.erased_on is not None:
             return False
         return not (self.lawful_basis == self.LawfulBasis.CONSENT and self.consent == self.Consent.WITHDRAWN)
+
+
+class OrganisationAlias(models.Model):
+    """Another name of an organisation: a former name, an abbreviation, the name a merged
+    duplicate had, or what an import called it. The resolver matches it like the record's own names."""
+
+    class Source(models.TextChoices):
+        OTHER = "other", "Other name"
+        FORMER = "former", "Former name"
+        ABBREVIATION = "abbreviation", "Abbreviation"
+        MERGE = "merge", "Name of a merged record"
+        IMPORT = "import", "Name used in an import"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.OTHER)
+    keys = ArrayField(models.TextField(), blank=True, default=list, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = "organisation alias"
+        verbose_name_plural = "organisation aliases"
+        ordering = ["name"]
+        indexes = [GinIndex(fields=["keys"], name="organisation_alias_keys")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="organisation_alias_once"),
+            models.CheckConstraint(condition=~Q(name=""), name="organisation_alias_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        from .identity.names import organisation_keys
+
+        self.keys = organisation_keys(self.name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "keys"}
+        super().save(*args, **kwargs)
+
+
+DERIVED_FIELDS = {
+    Organisation: ("search_key", "search_grams", "identity_keys"),
+    Person: ("search_key", "search_grams"),
+}
 
 
 @receiver(pre_delete, sender=Organisation)

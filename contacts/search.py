@@ -30,7 +30,8 @@ from django.db import connection, transaction
 from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Collate, Replace
 
-from .models import Organisation, Person
+from .identity.names import fold_vowels, has_japanese, is_kana_only, organisation_keys, romanise
+from .models import DERIVED_FIELDS, Organisation, Person
 
 MIN_LATIN_LENGTH = 2
 RESULT_LIMIT = 10
@@ -85,6 +86,9 @@ def build_keys(*names: str) -> tuple[str, str]:
     for name in names:
         latin, native = split_scripts(name)
         words.extend(latin)
+        if native and has_japanese(native):
+            # Its reading, so a query typed in kana or romaji finds it: 武田 -> "takeda".
+            words.extend(w for w in reading_words(native) if w not in words)
         grams.update(native_grams(native))
         grams.update(word[:2] for word in latin if len(word) >= 2)
     # Padded with spaces (as stored since the first version), so " 武田 " is a whole token.
@@ -93,6 +97,9 @@ def build_keys(*names: str) -> tuple[str, str]:
 
 def index_organisation(organisation: Organisation) -> None:
     organisation.search_key, organisation.search_grams = build_keys(
+        organisation.name, organisation.name_native, organisation.name_reading
+    )
+    organisation.identity_keys = organisation_keys(
         organisation.name, organisation.name_native, organisation.name_reading
     )
 
@@ -119,9 +126,18 @@ def _native_key():
     return _bytewise(compact)
 
 
+def reading_words(native: str) -> list[str]:
+    """The Latin words of a Japanese text's reading, long vowels folded: 武田薬品工業 -> takeda yakuhin kogyo."""
+    return [fold_vowels(word) for word in split_scripts(romanise(native))[0]]
+
+
 def parse(query: str) -> tuple[str, str] | None:
-    """(Latin words joined, native-script letters) of a query, or None when there is too little to search on."""
+    """(Latin words joined, native-script letters) of a query, or None when there is too little to search on.
+    A query in kana only is how a reading is typed (タケダ, さとう): it is searched by that reading,
+    which every record with a Japanese name carries in its Latin key."""
     latin_words, native = split_scripts(query)
+    if native and not latin_words and is_kana_only(native):
+        latin_words, native = reading_words(native), ""
     latin = " ".join(latin_words)
     if not native and len(latin) < MIN_LATIN_LENGTH:
         return None
@@ -279,10 +295,10 @@ def reindex_all() -> int:
             index(record)
             batch.append(record)
             if len(batch) == 1000:
-                model.objects.bulk_update(batch, ["search_key", "search_grams"])
+                model.objects.bulk_update(batch, DERIVED_FIELDS[model])
                 count += len(batch)
                 batch = []
-        model.objects.bulk_update(batch, ["search_key", "search_grams"])
+        model.objects.bulk_update(batch, DERIVED_FIELDS[model])
         count += len(batch)
     return count
 

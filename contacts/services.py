@@ -8,7 +8,8 @@ from django.db import models, transaction
 
 from .access import merge_refusal
 from .history import one_entry
-from .models import Organisation, Person, User
+from .identity.resolver import add_alias
+from .models import Organisation, OrganisationAlias, Person, User
 from .signals import person_contact_changed
 
 ORGANISATION_FIELDS = [
@@ -339,12 +340,18 @@ def _merge(*, model, survivor, other, take_from_other: set[str], acting_user: Us
     return survivor
 
 
+@transaction.atomic
 def organisation_merge(
     *, survivor: Organisation, other: Organisation, take_from_other: set[str], acting_user: User
 ) -> Organisation:
-    return _merge(
+    names = [n for record in (survivor, other) for n in (record.name, record.name_native, record.name_reading) if n]
+    merged = _merge(
         model=Organisation, survivor=survivor, other=other, take_from_other=take_from_other, acting_user=acting_user
     )
+    # Every name either record had still finds the survivor: the next import matches by itself.
+    for name in dict.fromkeys(names):
+        add_alias(merged, name, source=OrganisationAlias.Source.MERGE, acting_user=acting_user)
+    return merged
 
 
 @transaction.atomic

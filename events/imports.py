@@ -32,6 +32,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django_countries import countries
 
+from contacts.identity.names import organisation_keys, query_keys
+from contacts.identity.resolver import resolve_organisation, resolve_organisations
 from contacts.models import Organisation, Person
 
 from .models import Delegate, Event, ImportJob, Mission, PartneringMeeting
@@ -790,6 +792,7 @@ class RowPlan:
     cells: dict[str, str]  # mapped field -> text, for the preview
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)  # kind -> why this row matched an existing record
     organisation: Planned | None = None
     person: Planned | None = None
     delegate: Planned | None = None
@@ -803,6 +806,11 @@ class RowPlan:
     @property
     def planned(self) -> list[Planned]:
         return [p for p in (self.organisation, self.person, self.delegate, self.meeting) if p is not None]
+
+    @property
+    def planned_with_reasons(self) -> list[tuple[Planned, str]]:
+        """What the row refers to, each with why this row's name matched an existing record."""
+        return [(p, self.reasons.get(p.kind, "") if p.existing is not None else "") for p in self.planned]
 
     @property
     def creates(self) -> list[Planned]:
@@ -854,22 +862,13 @@ class _Directory:
     """Existing organisations and people named in the file, loaded in a constant number of queries,
     plus what earlier rows of the same file will create."""
 
-    def __init__(self, *, org_keys: set[str], emails: set[str], family_names: set[str], natives: set[str]):
-        self.orgs: dict[str, Planned] = {}
+    def __init__(self, *, org_names: set[tuple[str, str]], emails: set[str], family_names: set[str], natives: set[str]):
+        # Which organisation each name in the file is: the one resolver every page uses.
+        self.resolved = resolve_organisations(org_names)
+        self.existing_orgs: dict[int, Planned] = {}
+        self.new_orgs: dict[str, Planned] = {}  # identity key -> organisation an earlier row creates
         self.people_by_email: dict[str, Planned] = {}
         self.people_by_name: dict[str, list[Planned]] = defaultdict(list)
-        live_orgs = Organisation.objects.filter(merged_into__isnull=True)
-        found = (
-            live_orgs.annotate(lname=Lower("name"), lnative=Lower("name_native"))
-            .filter(Q(lname__in=org_keys) | Q(lnative__in=org_keys))
-            .order_by("pk")
-            if org_keys
-            else []
-        )
-        for org in found:
-            planned = Planned("organisation", existing=org)
-            for key in {normalise_name(org.name), native_key(org.name_native)} - {""}:
-                self.orgs.setdefault(key, planned)
         people: list[Person] = []
         query = Q()
         if emails:
@@ -903,18 +902,33 @@ class _Directory:
             keys.add(native_key(native))
         return keys - {""}
 
-    def organisation(self, row: int, *, name: str, name_native: str, defaults: dict) -> Planned:
-        keys = [k for k in (normalise_name(name), native_key(name_native), native_key(name)) if k]
-        for key in keys:
-            if key in self.orgs:
-                return self.orgs[key]
+    def _existing_org(self, organisation: Organisation) -> Planned:
+        return self.existing_orgs.setdefault(organisation.pk, Planned("organisation", existing=organisation))
+
+    def organisation(self, row: RowPlan, *, name: str, name_native: str, defaults: dict) -> Planned:
+        pair = (name, name_native)
+        resolutions = self.resolved[pair] if pair in self.resolved else resolve_organisation(*pair)
+        if resolutions:
+            row.reasons["organisation"] = resolutions[0].reason
+            if len(resolutions) > 1:
+                others = "; ".join(str(r.organisation) for r in resolutions[1:3])
+                row.notes.append(f"“{name or name_native}” could also be {others}: check it is the right one.")
+            return self._existing_org(resolutions[0].organisation)
+        for key in query_keys(name, name_native):
+            if key in self.new_orgs:
+                return self.new_orgs[key]
+        # Written as people expect to read it: full-width katakana and half-width Latin (ｺｳﾍﾞ -> コウベ,
+        # ＣＨＵＧＡＩ -> CHUGAI), single spaces.
+        name, name_native = (re.sub(r"\s+", " ", unicodedata.normalize("NFKC", v)).strip() for v in pair)
+        if has_japanese(name) and not name_native:  # a Japanese name in the Latin column
+            name_native = name
         planned = Planned(
             "organisation",
             values={"name": name or name_native, "name_native": name_native, **defaults},
-            first_row=row,
+            first_row=row.number,
         )
-        for key in keys:
-            self.orgs[key] = planned
+        for key in organisation_keys(name, name_native):
+            self.new_orgs.setdefault(key, planned)
         return planned
 
     def person(self, row: int, values: dict, organisation: Planned | None, notes: list[str]) -> Planned:
@@ -950,7 +964,7 @@ class _Directory:
             org = person.existing.organisation
             if org is None:
                 return None
-            return self.orgs.get(normalise_name(org.name)) or Planned("organisation", existing=org)
+            return self._existing_org(org)
         return person.values.get("organisation")
 
     @staticmethod
@@ -1014,11 +1028,11 @@ def _check_org_values(text: dict, errors: list[str], *, prefix: str = "organisat
 
 def plan_import(*, job: ImportJob, table: Table) -> Plan:
     rows = _text_cells(table, job.mapping)
-    org_keys, emails, families, natives = set(), set(), set(), set()
+    org_names, emails, families, natives = set(), set(), set(), set()
     for _, _, text in rows:
-        for name in ("organisation", "organisation_native", "company", "company_native"):
-            if text.get(name):
-                org_keys |= {normalise_name(text[name]), native_key(text[name])}
+        for latin, native in (("organisation", "organisation_native"), ("company", "company_native")):
+            if text.get(latin) or text.get(native):
+                org_names.add((text.get(latin, ""), text.get(native, "")))
         if text.get("email"):
             emails.add(text["email"].casefold())
         if text.get("family_name"):
@@ -1030,7 +1044,7 @@ def plan_import(*, job: ImportJob, table: Table) -> Plan:
             families.add(normalise_name(split["family_name"]))
             if split["name_native"]:
                 natives.add(split["name_native"])
-    directory = _Directory(org_keys=org_keys, emails=emails, family_names=families, natives=natives)
+    directory = _Directory(org_names=org_names, emails=emails, family_names=families, natives=natives)
     planner = {
         ImportJob.Kind.DELEGATES: _plan_delegates,
         ImportJob.Kind.CONTACTS: _plan_contacts,
@@ -1057,7 +1071,7 @@ def _plan_delegates(job: ImportJob, rows, directory: _Directory) -> list[RowPlan
                 row.errors.append(f"{error}.")
         if text.get("organisation") or text.get("organisation_native"):
             row.organisation = directory.organisation(
-                number, name=text.get("organisation", ""), name_native=text.get("organisation_native", ""), defaults={}
+                row, name=text.get("organisation", ""), name_native=text.get("organisation_native", ""), defaults={}
             )
         if values["family_name"]:
             row.person = directory.person(number, values, row.organisation, row.notes)
@@ -1092,7 +1106,7 @@ def _plan_contacts(job: ImportJob, rows, directory: _Directory) -> list[RowPlan]
             row.errors.append("The person's family name is missing.")
         if has_org:
             row.organisation = directory.organisation(
-                number, name=text.get("organisation", ""), name_native=text.get("organisation_native", ""),
+                row, name=text.get("organisation", ""), name_native=text.get("organisation_native", ""),
                 defaults=org_values,
             )  # fmt: skip
         if person_values["family_name"]:
@@ -1185,7 +1199,7 @@ def _plan_meetings(job: ImportJob, rows, directory: _Directory) -> list[RowPlan]
             row.errors.append("The company is missing.")
         else:
             row.organisation = directory.organisation(
-                number,
+                row,
                 name=text.get("company", ""),
                 name_native=text.get("company_native", ""),
                 defaults={"country": default_country} if default_country else {},

@@ -79,9 +79,9 @@ class Importer:
         data = {"skip_bad_rows": "on"} if skip_bad_rows else {}
         return self.client.post(reverse("events:import-preview", kwargs={"job_pk": job.pk}), data)
 
-    def run(self, kind, name, data, *, mission=None, mapping=None, skip_bad_rows=False) -> ImportJob:
+    def run(self, kind, name, data, *, mission=None, mapping=None, skip_bad_rows=False, encoding="auto") -> ImportJob:
         """The whole journey; returns the finished job."""
-        job = self.upload_ok(kind, name, data, mission=mission)
+        job = self.upload_ok(kind, name, data, mission=mission, encoding=encoding)
         response = self.submit_mapping(job, mapping)
         assert response.status_code == 302, response.content.decode()[:3000]
         assert self.preview(job).status_code == 200
