@@ -168,7 +168,9 @@ def run() -> int:
     print("\nStopping web server, worker and beat…", flush=True)
     for child in children.values():
         if child.poll() is None:
-            os.killpg(child.pid, signal.SIGTERM)
+            # The leader only: Celery's worker then stops its own pool (a warm shutdown); a SIGTERM
+            # to the whole group would kill the pool under it ("exited with signal 15").
+            child.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + 15
     for child in children.values():
         try:
