@@ -140,10 +140,24 @@ class OrganisationInlineForm(forms.Form):
     # Its inputs sit inside the meeting form: a browser "required" check would block that form's save.
     use_required_attribute = False
 
-    name = forms.CharField(label="Name (Latin letters)", max_length=200)
+    name = forms.CharField(
+        label="Name (Latin letters)",
+        max_length=200,
+        required=False,
+        help_text="Leave it empty when only the Japanese name is known.",
+    )
     name_native = forms.CharField(label="Name in Japanese (or other script)", max_length=200, required=False)
     country = LazyTypedChoiceField(choices=[("", "—"), *countries], required=False)
     kind = forms.ChoiceField(choices=Organisation.Kind.choices, initial=Organisation.Kind.COMPANY)
+
+    def clean(self):
+        data = super().clean()
+        name, native = data.get("name", "").strip(), data.get("name_native", "").strip()
+        if not name and not native:
+            raise forms.ValidationError("Give the organisation's name in Latin letters or in Japanese.")
+        # A record known only in Japanese is listed under its Japanese name.
+        data["name"] = name or native
+        return data
 
     @classmethod
     def initial_from_query(cls, query: str) -> dict:

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from .. import search, services
+from ..duplicates import organisation_duplicates
 from ..forms import OrganisationInlineForm, PersonInlineForm
 from ..models import Organisation
 
@@ -87,15 +88,25 @@ def _template(request, partial: str) -> str:
 @require_http_methods(["GET", "POST"])
 def organisation_create(request):
     field = _field(request) or "counterpart_organisations"
+    duplicates = []
     if request.method == "POST":
+        existing = _existing_choice(request)
+        if existing is not None:  # "Use this one" on the duplicate warning
+            return _picked(request, field=field, record=existing, label=str(existing))
         form = OrganisationInlineForm(request.POST)
         if form.is_valid():
-            try:
-                organisation = services.organisation_create(acting_user=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                return _picked(request, field=field, record=organisation, label=str(organisation))
+            data = form.cleaned_data
+            if "create_anyway" not in request.POST:
+                # The directory's add page does the same: the record we may already have comes first.
+                native = data["name_native"] or (data["name"] if data["name"] != data["name_native"] else "")
+                duplicates = organisation_duplicates(name=data["name"], name_native=native)
+            if not duplicates:
+                try:
+                    organisation = services.organisation_create(acting_user=request.user, **data)
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    return _picked(request, field=field, record=organisation, label=str(organisation))
     else:
         form = OrganisationInlineForm(initial=OrganisationInlineForm.initial_from_query(_query(request)))
     return render(
@@ -104,10 +115,18 @@ def organisation_create(request):
         {
             "form": form,
             "field": field,
+            "duplicates": duplicates,
             "partial": "contacts/lookup/organisation_form.html",
             "title": "New organisation",
         },
     )
+
+
+def _existing_choice(request) -> Organisation | None:
+    value = request.POST.get("use", "")
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
+        return None
+    return Organisation.objects.filter(pk=value, merged_into__isnull=True).first()
 
 
 def _picked_organisations(request):

@@ -145,15 +145,17 @@ def test_new_organisation_inline_prefills_japanese_and_announces_the_pick(client
     }
 
 
-def test_new_organisation_inline_without_a_name_is_refused(client, world):
+def test_new_organisation_inline_without_a_name_or_with_a_bad_kind_is_refused(client, world):
     signed_in(client, "dave")
+    url = reverse("contacts:organisation-create-inline")
+    response = client.post(url, {"neworg-name": " ", "neworg-kind": "company"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "HX-Trigger" not in response
+    assert "Give the organisation&#x27;s name in Latin letters or in Japanese." in response.content.decode()
     response = client.post(
-        reverse("contacts:organisation-create-inline"),
-        {"neworg-name_native": "武田薬品工業", "neworg-kind": "spaceship"},
-        headers={"HX-Request": "true"},
+        url, {"neworg-name_native": "武田薬品工業", "neworg-kind": "spaceship"}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 200 and "HX-Trigger" not in response
-    assert "This field is required" in response.content.decode()
+    assert "Select a valid choice" in response.content.decode()
     assert "武田薬品工業" in response.content.decode()
     assert not Organisation.objects.filter(name_native="武田薬品工業").exists()
 
