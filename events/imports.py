@@ -779,9 +779,16 @@ class Planned:
             native = v.get("name_native") if v.get("name_native") != v.get("name") else ""
             return " ".join(p for p in [v.get("name"), f"({native})" if native else ""] if p)
         if self.kind == "person":
-            name = " ".join(p for p in [v.get("given_name"), v.get("family_name")] if p)
+            parts = [v.get("given_name"), v.get("family_name")]
+            if v.get("name_order") == Person.NameOrder.FAMILY_FIRST:
+                parts.reverse()  # 田中 裕子 stays 田中 裕子
+            name = " ".join(p for p in parts if p)
             if v.get("name_native"):
-                return v["name_native"] if v.get("name_native") == name else f"{name} ({v['name_native']})"
+                return (
+                    v["name_native"]
+                    if native_key(v["name_native"]) == native_key(name)
+                    else f"{name} ({v['name_native']})"
+                )
             return name
         return v.get("label", "")
 

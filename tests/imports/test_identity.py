@@ -132,3 +132,16 @@ def test_a_japanese_name_in_the_latin_column_is_kept_as_the_native_name(importer
                  mission=mission)  # fmt: skip
     created = Organisation.objects.get(name_native="塩野義製薬株式会社")
     assert created.name == "塩野義製薬株式会社"
+
+
+def test_a_japanese_contact_in_one_column_stays_family_name_first(importer, mission):
+    day = f"{mission.start_date:%Y-%m-%d}"
+    rows = [[*HEADER, "Contact person"], [day, "15:00", "Oscar Ces", "", "塩野義製薬", "田中 裕子"]]
+    job = importer.upload_ok("meetings", "m.csv", csv_bytes(rows), mission=mission)
+    importer.submit_mapping(job)
+    preview = importer.preview(job).content.decode()
+    assert "田中 裕子" in preview and "裕子 田中" not in preview
+    importer.confirm(job)
+    person = PartneringMeeting.objects.get(mission=mission).counterpart_people.get()
+    assert (person.family_name, person.given_name, person.full_name) == ("田中", "裕子", "田中 裕子")
+    assert str(person) == person.display_name and "裕子 田中" not in person.display_name
