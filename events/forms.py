@@ -54,7 +54,24 @@ class ImportMappingForm(forms.Form):
         help_text="Only numeric dates such as 08/10/2026 depend on this; 2026-10-08 and 8 Oct 2026 are read either way.",
     )
 
-    def __init__(self, *args, kind: str, headers: list[str], initial_mapping: dict, date_order: str = "dmy", **kwargs):
+    our_side = forms.ChoiceField(
+        label="Which side of each meeting is ours?",
+        choices=ImportJob.OurSide.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Only for exports with Participant A and B columns.",
+    )
+
+    def __init__(
+        self,
+        *args,
+        kind: str,
+        headers: list[str],
+        initial_mapping: dict,
+        date_order: str = "dmy",
+        our_side: str = "",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.kind = kind
         choices = [("", "— not in the file —")] + [(h, h) for h in headers]
@@ -68,17 +85,20 @@ class ImportMappingForm(forms.Form):
             )
         if kind == ImportJob.Kind.MEETINGS:
             self.fields["date_order"].initial = date_order
+            self.fields["our_side"].initial = our_side
         else:
-            del self.fields["date_order"]
+            del self.fields["date_order"], self.fields["our_side"]
 
     def clean(self):
         cleaned = super().clean()
         date_order = cleaned.pop("date_order", None)
+        our_side = cleaned.pop("our_side", "") or ""
         mapping = {name: header for name, header in cleaned.items() if header}
         for problem in imports.mapping_problems(self.kind, mapping):
             self.add_error(None, problem)
         cleaned["mapping"] = mapping
         cleaned["date_order"] = date_order or ImportJob.DateOrder.DAY_FIRST
+        cleaned["our_side"] = our_side
         return cleaned
 
 

@@ -465,16 +465,34 @@ FIELDS: dict[str, list[Field]] = {
         Field(
             "time",
             "Time",
-            synonyms=("time", "slot", "start time", "time slot", "start", "時間", "時刻"),
+            synonyms=(
+                "time",
+                "slot",
+                "start time",
+                "time slot",
+                "start",
+                "時間",
+                "時刻",
+                "開始",
+                "開始時間",
+                "開始時刻",
+                "開始日時",
+            ),
             help="A start time or a range such as 10:00–10:30; may be left out if the date column has times.",
         ),
         Field("table", "Table or room", synonyms=("table", "room", "location", "booth", "テーブル", "場所")),
         Field(
+            "end",
+            "End time",
+            synonyms=("end", "end time", "finish", "finish time", "ends", "終了", "終了時間", "終了時刻", "終了日時"),
+            help="When the meeting ends: its duration.",
+        ),
+        Field(
             "delegates",
             "Our delegate(s)",
-            required=True,
             synonyms=("our delegate", "delegate", "delegates", "our delegates", "attendee", "requester"),
-            help="Names as on the mission's delegate list; several separated by ; or /.",
+            help="Names as on the mission's delegate list; several separated by ; or /. "
+            "Not needed for a two-sided export (Participant A / B).",
         ),
         Field("company", "Company", synonyms=("company", "organisation", "organization", "counterpart", "partner")),
         Field(
@@ -496,8 +514,38 @@ FIELDS: dict[str, list[Field]] = {
         Field("event", "Event", synonyms=("event", "session"), help="The event's title on this mission."),
         Field("topic", "Topic", synonyms=("topic", "subject", "agenda", "議題")),
         Field("notes", "Notes", synonyms=("notes", "comments", "memo", "備考")),
+        *(
+            spec
+            for side in "AB"
+            for spec in (
+                Field(
+                    f"participant_{side.lower()}",
+                    f"Participant {side}",
+                    synonyms=(f"participant {side}", f"person {side}", f"name {side}", f"参加者{side}", f"氏名{side}"),
+                    help="Two-sided exports: one side is ours, the other the counterpart.",
+                ),
+                Field(
+                    f"organisation_{side.lower()}",
+                    f"Organisation {side}",
+                    synonyms=(
+                        f"organisation {side}",
+                        f"organization {side}",
+                        f"company {side}",
+                        f"組織{side}",
+                        f"会社{side}",
+                        f"会社名{side}",
+                        f"所属{side}",
+                    ),
+                ),  # fmt: skip
+                Field(f"country_{side.lower()}", f"Country {side}", synonyms=(f"country {side}", f"国{side}")),
+            )
+        ),
     ],
 }
+TWO_SIDED = ("participant_a", "organisation_a", "participant_b", "organisation_b")
+# How far before the first or after the last day of the mission a meeting may be: a wrong year
+# or month is a typo, a follow-up call the week after is not.
+MEETING_MARGIN_DAYS = 3
 
 
 def fields_for(kind: str) -> list[Field]:
@@ -531,7 +579,18 @@ def guess_mapping(kind: str, headers: list[str], remembered: dict | None = None)
                     mapping[spec.name] = header
                     used.add(header)
                     break
+    if kind == ImportJob.Kind.MEETINGS and "date" not in mapping and "time" in mapping:
+        # Platforms write "Start: 2026-12-02 10:00" and no date column: the date column holds the times.
+        mapping["date"] = mapping.pop("time")
     return mapping
+
+
+def is_two_sided(kind: str, *, headers: list[str], mapping: dict | None = None) -> bool:
+    """Does the file list both sides of each meeting (Participant A / Organisation A, … B)?"""
+    if kind != ImportJob.Kind.MEETINGS:
+        return False
+    mapping = mapping or guess_mapping(kind, headers)
+    return all(mapping.get(name) for name in ("organisation_a", "organisation_b"))
 
 
 def remembered_mapping(*, kind: str, mission: Mission | None, user) -> dict:
@@ -551,8 +610,15 @@ def mapping_problems(kind: str, mapping: dict) -> list[str]:
         mapping.get("organisation") or mapping.get("organisation_native") or mapping.get("family_name")
     ):
         problems.append("Choose a column for the organisation or for the person's family name.")
-    if kind == ImportJob.Kind.MEETINGS and not (mapping.get("company") or mapping.get("company_native")):
-        problems.append("Choose the column for “Company” or “Company name in Japanese”.")
+    two_sided = kind == ImportJob.Kind.MEETINGS and all(mapping.get(name) for name in TWO_SIDED)
+    if kind == ImportJob.Kind.MEETINGS and not two_sided:
+        if any(mapping.get(name) for name in TWO_SIDED):
+            missing = [spec.label for spec in FIELDS[kind] if spec.name in TWO_SIDED and not mapping.get(spec.name)]
+            problems.append(f"A two-sided export needs all four columns: choose {', '.join(missing)}.")
+        if not mapping.get("delegates"):
+            problems.append("Choose the column for “Our delegate(s)”.")
+        if not (mapping.get("company") or mapping.get("company_native")):
+            problems.append("Choose the column for “Company” or “Company name in Japanese”.")
     columns = [header for header in mapping.values() if header]
     for header in sorted({h for h in columns if columns.count(h) > 1}):
         problems.append(f"The column “{header}” is chosen for more than one field.")
@@ -719,7 +785,14 @@ def _choice(value: str, choices, what: str) -> str:
     raise ValueError(f"Unknown {what} “{value}” (expected one of: {names})")
 
 
-_COUNTRY_ALIASES = {"uk": "GB", "usa": "US", "us": "US", "日本": "JP", "japan": "JP", "イギリス": "GB", "英国": "GB"}
+# How files write countries besides their ISO names: short English names, Japanese names.
+_COUNTRY_ALIASES = {
+    "uk": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
+    "northern ireland": "GB", "イギリス": "GB", "英国": "GB",
+    "usa": "US", "us": "US", "united states": "US", "america": "US", "アメリカ": "US", "米国": "US",
+    "日本": "JP", "japan": "JP", "korea": "KR", "south korea": "KR", "韓国": "KR", "中国": "CN", "台湾": "TW",
+    "ドイツ": "DE", "フランス": "FR", "スイス": "CH", "オランダ": "NL", "シンガポール": "SG", "カナダ": "CA",
+}  # fmt: skip
 
 
 def parse_country(value: str) -> str:
@@ -743,7 +816,15 @@ _STATUSES = {
 }
 
 
-def parse_status(value: str) -> str:
+# Said of a meeting agreed beforehand: once its time has passed, it was held.
+_ACCEPTED = ("accepted", "confirmed", "booked", "確定", "承認")
+
+
+def parse_status(value: str, *, ended: bool = False) -> str:
+    """Our status for a platform's word; ``ended``: the meeting's time has passed, so an
+    accepted or confirmed meeting was held."""
+    if ended and normalise_name(value) in _ACCEPTED:
+        return PartneringMeeting.Status.HELD
     key = normalise_name(value)
     for status, words in _STATUSES.items():
         if key in words:
@@ -1040,6 +1121,9 @@ def plan_import(*, job: ImportJob, table: Table) -> Plan:
         for latin, native in (("organisation", "organisation_native"), ("company", "company_native")):
             if text.get(latin) or text.get(native):
                 org_names.add((text.get(latin, ""), text.get(native, "")))
+        for side in ("organisation_a", "organisation_b"):  # a two-sided export: one name column per side
+            if text.get(side):
+                org_names.add((text[side], ""))
         if text.get("email"):
             emails.add(text["email"].casefold())
         if text.get("family_name"):
@@ -1122,6 +1206,52 @@ def _plan_contacts(job: ImportJob, rows, directory: _Directory) -> list[RowPlan]
     return plans
 
 
+def _delegates_named(name: str, by_key: dict, delegates: list[Delegate]) -> list[Delegate]:
+    """The mission's delegates a name in the file may be: full name either way round, email, or family name."""
+    key = native_key(name) if has_japanese(name) else normalise_name(name).rstrip(".")
+    key = re.sub(r"^(prof|professor|dr|mr|mrs|ms)\.? ", "", key)
+    return by_key.get(key) or [d for d in delegates if normalise_name(d.person.family_name) == key]
+
+
+def _our_side(job: ImportJob, text: dict, *, is_ours) -> tuple[dict, str]:
+    """For a two-sided export's row: the fields of a one-sided row (our delegates, their company,
+    contact and country), or the reason the row cannot say which side is ours."""
+    sides = {
+        side: {part: text.get(f"{part}_{side}", "") for part in ("participant", "organisation", "country")}
+        for side in "ab"
+    }
+    ours = job.our_side or ""
+    if not ours:
+        candidates = [side for side in "ab" if is_ours(sides[side])]
+        if len(candidates) != 1:
+            who = " and ".join(
+                "“" + ", ".join(p for p in (sides[s]["participant"], sides[s]["organisation"]) if p) + "”" for s in "ab"
+            )
+            if not candidates:
+                return {}, (
+                    f"Neither side is ours: {who} are not delegates of this mission nor from its organisations. "
+                    "Add the delegate to the mission, or say which side is ours on the columns step."
+                )
+            return {}, f"Both sides look like ours ({who}): say which side is ours on the columns step."
+        ours = candidates[0]
+    theirs = sides["b" if ours == "a" else "a"]
+    return {
+        "delegates": sides[ours]["participant"],
+        "company": theirs["organisation"],
+        "contact": theirs["participant"],
+        "their_country": theirs["country"],
+    }, ""
+
+
+def _parse_end(value, *, day: dt.date, month_first: bool, tz) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=tz)
+    date_part, time_part = split_date_time(value)
+    if time_part is None:  # a time alone: the meeting's own day
+        return dt.datetime.combine(day, parse_time(date_part), tz)
+    return dt.datetime.combine(parse_date(date_part, month_first=month_first), parse_time(time_part), tz)
+
+
 def _delegate_keys(delegate: Delegate) -> set[str]:
     person = delegate.person
     keys = {
@@ -1149,10 +1279,35 @@ def _plan_meetings(job: ImportJob, rows, directory: _Directory) -> list[RowPlan]
     events = list(Event.objects.filter(mission=mission).order_by("starts_at"))
     events_by_title = {normalise_name(e.title): e for e in events}
     default_country = mission.destination_country.code if mission.direction == Mission.Direction.OUTBOUND else ""
+    two_sided = all(job.mapping.get(name) for name in TWO_SIDED)
+    our_organisations = {d.person.organisation_id for d in delegates if d.person.organisation_id}
+
+    def is_ours(side: dict) -> bool:
+        named = _split_delegate_names(side["participant"])
+        if any(_delegates_named(name, by_key, delegates) for name in named):
+            return True
+        resolved = directory.resolved.get((side["organisation"], "")) or []
+        return any(resolution.organisation.pk in our_organisations for resolution in resolved)
+
+    month_first = job.date_order == ImportJob.DateOrder.MONTH_FIRST
+    now = dt.datetime.now(dt.UTC)
+    first_day = mission.start_date - dt.timedelta(days=MEETING_MARGIN_DAYS)
+    last_day = mission.end_date + dt.timedelta(days=MEETING_MARGIN_DAYS)
 
     parsed = []
     for number, raw, text in rows:
         row = RowPlan(number, text)
+        country = default_country
+        if two_sided:
+            one_sided, problem = _our_side(job, text, is_ours=is_ours)
+            if problem:
+                row.errors.append(problem)
+            text = {**text, **one_sided}
+            if text.get("their_country"):
+                try:
+                    country = parse_country(text["their_country"])
+                except ValueError as error:
+                    row.errors.append(f"{error}.")
         starts_at, duration = None, 30
         date_value, time_value = raw.get("date"), raw.get("time")
         if _blank(date_value):
@@ -1162,15 +1317,31 @@ def _plan_meetings(job: ImportJob, rows, directory: _Directory) -> list[RowPlan]
             if _blank(time_value):
                 time_value = time_in_date
             try:
-                day = parse_date(date_part, month_first=job.date_order == ImportJob.DateOrder.MONTH_FIRST)
+                day = parse_date(date_part, month_first=month_first)
                 if _blank(time_value):
                     raise ValueError("The time is missing")
                 start, end = parse_time_range(time_value)
                 starts_at = dt.datetime.combine(day, start, tz)
-                if end is not None:
-                    minutes = (dt.datetime.combine(day, end) - dt.datetime.combine(day, start)).seconds // 60
-                    duration = minutes or 30
+                ends_at = None
+                if not _blank(raw.get("end")):
+                    ends_at = _parse_end(raw["end"], day=day, month_first=month_first, tz=tz)
+                elif end is not None:
+                    ends_at = dt.datetime.combine(day, end, tz)
+                if ends_at is not None:
+                    if ends_at <= starts_at:
+                        raise ValueError(
+                            f"It ends ({ends_at:%H:%M}) before it starts ({starts_at:%H:%M}): check the times"
+                        )
+                    duration = int((ends_at - starts_at).total_seconds() // 60)
+                    if duration > 24 * 60:
+                        raise ValueError(f"It would last {duration // 60} hours: check the end")
+                if not first_day <= day <= last_day:
+                    raise ValueError(
+                        f"{day:%-d %b %Y} is outside the mission's dates "
+                        f"({mission.start_date:%-d %b} – {mission.end_date:%-d %b %Y})"
+                    )
             except ValueError as error:
+                starts_at = None
                 row.errors.append(f"{error}.")
         if text.get("duration"):
             try:
@@ -1182,18 +1353,15 @@ def _plan_meetings(job: ImportJob, rows, directory: _Directory) -> list[RowPlan]
         status = PartneringMeeting.Status.SCHEDULED
         if text.get("status"):
             try:
-                status = parse_status(text["status"])
+                ended = starts_at is not None and starts_at + dt.timedelta(minutes=duration) <= now
+                status = parse_status(text["status"], ended=ended)
             except ValueError as error:
                 row.errors.append(f"{error}.")
         ours: list[Delegate] = []
         if not text.get("delegates"):
             row.errors.append("Our delegate is missing.")
         for name in _split_delegate_names(text.get("delegates", "")):
-            key = native_key(name) if has_japanese(name) else normalise_name(name).rstrip(".")
-            key = re.sub(r"^(prof|professor|dr|mr|mrs|ms)\.? ", "", key)
-            matches = by_key.get(key, [])
-            if not matches:
-                matches = [d for d in delegates if normalise_name(d.person.family_name) == key]
+            matches = _delegates_named(name, by_key, delegates)
             if len(matches) == 1:
                 if matches[0] not in ours:
                     ours.append(matches[0])
@@ -1209,7 +1377,7 @@ def _plan_meetings(job: ImportJob, rows, directory: _Directory) -> list[RowPlan]
                 row,
                 name=text.get("company", ""),
                 name_native=text.get("company_native", ""),
-                defaults={"country": default_country} if default_country else {},
+                defaults={"country": country} if country else {},
             )
         if text.get("contact"):
             person_values = split_person_name(text["contact"])

@@ -262,6 +262,11 @@ class ImportJob(models.Model):
         DAY_FIRST = "dmy", "Day first (08/10/2026 is 8 October)"
         MONTH_FIRST = "mdy", "Month first (10/08/2026 is 8 October)"
 
+    class OurSide(models.TextChoices):
+        PER_ROW = "", "Decide per row: the side with one of our delegates or our organisations"
+        A = "a", "Always side A"
+        B = "b", "Always side B"
+
     FINISHED = (Status.DONE, Status.FAILED)
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -282,6 +287,13 @@ class ImportJob(models.Model):
         choices=DateOrder.choices,
         default=DateOrder.DAY_FIRST,
         help_text="How numeric dates such as 08/10/2026 are read (ISO dates and month names are unambiguous).",
+    )
+    our_side = models.CharField(
+        max_length=1,
+        choices=OurSide.choices,
+        default=OurSide.PER_ROW,
+        blank=True,
+        help_text="In a two-sided meeting export (Participant A / B), which side is this mission's.",
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.UPLOADED)
     total_rows = models.PositiveIntegerField(default=0)

@@ -200,14 +200,19 @@ def import_job_read_table(*, job: ImportJob) -> imports.Table:
 
 
 def import_job_set_mapping(
-    *, job: ImportJob, mapping: dict, date_order: str = ImportJob.DateOrder.DAY_FIRST
+    *,
+    job: ImportJob,
+    mapping: dict,
+    date_order: str = ImportJob.DateOrder.DAY_FIRST,
+    our_side: str = ImportJob.OurSide.PER_ROW,
 ) -> ImportJob:
     if job.status not in (ImportJob.Status.UPLOADED, ImportJob.Status.MAPPED):
         raise ImportRefused("This import has already run.")
     job.mapping = {name: header for name, header in mapping.items() if header}
     job.date_order = date_order
+    job.our_side = our_side
     job.status = ImportJob.Status.MAPPED
-    job.save(update_fields=["mapping", "date_order", "status"])
+    job.save(update_fields=["mapping", "date_order", "our_side", "status"])
     return job
 
 

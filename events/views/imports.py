@@ -127,10 +127,14 @@ def import_mapping(request, job_pk):
         headers=job.headers,
         initial_mapping=job.mapping,
         date_order=job.date_order if job.status == ImportJob.Status.MAPPED else _guess_date_order(job, table),
+        our_side=job.our_side,
     )
     if request.method == "POST" and form.is_valid():
         services.import_job_set_mapping(
-            job=job, mapping=form.cleaned_data["mapping"], date_order=form.cleaned_data["date_order"]
+            job=job,
+            mapping=form.cleaned_data["mapping"],
+            date_order=form.cleaned_data["date_order"],
+            our_side=form.cleaned_data["our_side"],
         )
         return redirect("events:import-preview", job_pk=job.pk)
     samples = _columns_with_samples(table)
@@ -141,7 +145,14 @@ def import_mapping(request, job_pk):
     return render(
         request,
         "events/imports/mapping.html",
-        {"job": job, "form": form, "rows": rows, "samples": samples, "restart_url": _restart_url(job)},
+        {
+            "job": job,
+            "form": form,
+            "rows": rows,
+            "samples": samples,
+            "restart_url": _restart_url(job),
+            "two_sided": imports.is_two_sided(job.kind, headers=job.headers),
+        },
         status=400 if form.errors else 200,
     )
 

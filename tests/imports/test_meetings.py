@@ -84,7 +84,7 @@ def test_meeting_list_end_to_end_csv(importer, mission):
     assert first.starts_at == dt.datetime.combine(mission.start_date, dt.time(10), TOKYO)
     assert first.duration_minutes == 30
     assert first.location == "T12"
-    assert first.status == PartneringMeeting.Status.SCHEDULED
+    assert first.status == PartneringMeeting.Status.HELD  # "Accepted", and its time has passed
     assert first.event.title == "BioJapan partnering"
     takeda = first.counterpart_organisations.get()
     assert (takeda.name, takeda.name_native, takeda.country.code) == ("Takeda Pharmaceutical", "武田薬品工業", "JP")
@@ -174,6 +174,9 @@ def test_a_missing_required_column_is_refused_at_the_mapping_step(importer, miss
 
 
 def _us_rows(mission, dates):
+    # An October mission, so that every date below is within its days.
+    mission.start_date, mission.end_date = dt.date(2026, 10, 8), dt.date(2026, 10, 23)
+    mission.save()
     return [HEADER] + [
         [date, f"{10 + i}:00", f"T{i}", "Oscar Ces", f"Company {i}", "", "", "Accepted"] for i, date in enumerate(dates)
     ]
