@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/delegation_crm)
 TEST_BROKER_URL ?= $(or $(CELERY_BROKER_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: run test lint format audit bench-data bench bench-reminders clean
+.PHONY: run test lint format audit bench-data bench bench-reminders bench-resolver clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,9 @@ bench: $(VENV)/.run-deps
 
 bench-reminders: $(VENV)/.run-deps
 	$(PY) bench/reminders.py $(BENCH_ARGS)
+
+bench-resolver: $(VENV)/.run-deps
+	$(PY) bench/resolver.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var/postgres var/celery-broker var/celerybeat-schedule* var/sent-emails var/media

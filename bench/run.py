@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import DEFAULT_URL, setup_django  # noqa: E402
@@ -89,7 +90,10 @@ def pages(p):
         ("person detail", "manager", "contacts:person-detail", {"pk": person.pk}, ""),
         ("typeahead org 'Take'", "organiser", "contacts:organisation-lookup", {}, "?q=Take"),
         ("typeahead org 「武田」", "organiser", "contacts:organisation-lookup", {}, "?q=%E6%AD%A6%E7%94%B0"),
+        ("typeahead org 「タケダ」 (reading)", "organiser", "contacts:organisation-lookup", {}, "?q=" + quote("タケダ")),
+        ("typeahead org 'Takda' (typo)", "organiser", "contacts:organisation-lookup", {}, "?q=Takda"),
         ("typeahead person 「佐藤」", "organiser", "contacts:person-lookup", {}, "?q=%E4%BD%90%E8%97%A4"),
+        ("typeahead person 「さとう」 (reading)", "organiser", "contacts:person-lookup", {}, "?q=" + quote("さとう")),
         ("typeahead person 'Take'", "organiser", "contacts:person-lookup", {}, "?q=Take"),
         ("meetings: manager (all)", "manager", "meetings:list", {}, ""),
         ("meetings: organiser", "organiser", "meetings:list", {}, ""),
