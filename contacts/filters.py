@@ -8,7 +8,8 @@ import django_filters
 from django_countries import countries
 
 from . import search, selectors
-from .models import Organisation, Person, Sector
+from .identity.names import query_keys
+from .models import Organisation, OrganisationAlias, Person, Sector
 from .selectors import activity_provider
 
 # A text search lists at most this many matches (plus the exact and prefix matches), best first:
@@ -73,8 +74,18 @@ class OrganisationFilter(DirectoryFilterSet):
         self.filters["country"].extra["choices"] = _country_choices(selectors.organisation_countries())
 
     def _other_matches(self, queryset, value):
+        if not value.strip():
+            return []
         # The city, whole (an index on UPPER(city)): "tokyo" lists organisations in Tokyo.
-        return [queryset.filter(city__iexact=value.strip())] if value.strip() else []
+        arms = [queryset.filter(city__iexact=value.strip())]
+        # What the identity resolver says the words name: 「味の素株式会社」, "Ajinomoto Co., Inc.", an alias.
+        keys = sorted(query_keys(value))
+        if keys:
+            arms.append(queryset.filter(identity_keys__overlap=keys))
+            arms.append(
+                queryset.filter(pk__in=OrganisationAlias.objects.filter(keys__overlap=keys).values("organisation"))
+            )
+        return arms
 
     def filter_sector(self, queryset, name, value):
         return queryset.filter(pk__in=Organisation.sectors.through.objects.filter(sector=value).values("organisation"))

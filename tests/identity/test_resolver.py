@@ -84,3 +84,13 @@ def test_the_organisation_page_lists_its_other_names(client, world, takeda):
     client.login(username="dave", password=PASSWORD)
     html = client.get(reverse("contacts:organisation-detail", args=[takeda.pk])).content.decode()
     assert "Also known as" in html and '<span title="Former name">Takeda Yakuhin</span>' in html
+
+
+@pytest.mark.parametrize("query", ["味の素株式会社", "Ajinomoto Co., Inc.", "AJINOMOTO HEALTHCARE"])
+def test_the_directory_search_finds_what_the_resolver_names(client, world, ajinomoto, query):
+    add_alias(ajinomoto, "Ajinomoto Healthcare", source=OrganisationAlias.Source.FORMER)
+    OrganisationFactory(name="Ajinomoto Foods North America")  # not the same company: may be listed, never first
+    client.login(username="dave", password=PASSWORD)
+    response = client.get(reverse("contacts:organisation-list"), {"q": query})
+    assert response.status_code == 200
+    assert f'href="/contacts/organisations/{ajinomoto.pk}/"' in response.content.decode()
