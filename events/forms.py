@@ -102,6 +102,18 @@ class ImportMappingForm(forms.Form):
         return cleaned
 
 
+class ImportMatchForm(forms.Form):
+    """ "We have this one": the organisation a new name of the file is, remembered as its alias."""
+
+    row = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    organisation = forms.ModelChoiceField(
+        label="It is",
+        queryset=Organisation.objects.filter(merged_into__isnull=True),
+        widget=organisation_picker(),
+        error_messages={"required": "Pick the organisation it is.", "invalid_choice": "Pick the organisation it is."},
+    )
+
+
 # Missions, events and rosters
 
 SEARCHABLE = {"class": "form-select", "data-searchable": "true"}

@@ -925,6 +925,14 @@ class Plan:
     def ok_rows(self) -> list[RowPlan]:
         return [r for r in self.rows if not r.errors]
 
+    def new_organisation_on(self, number: int) -> Planned | None:
+        """The organisation first named on row ``number`` that the import would create."""
+        for row in self.rows:
+            if row.number == number:
+                planned = row.organisation
+                return planned if planned is not None and planned.is_new and planned.first_row == number else None
+        return None
+
     def counts(self) -> dict[str, int]:
         return {
             "rows": len(self.rows),

@@ -25,7 +25,8 @@ from simple_history.utils import bulk_create_with_history
 
 from contacts import services as contacts_services
 from contacts.history import one_entry
-from contacts.models import Organisation, Person, Sector, User
+from contacts.identity.resolver import add_alias
+from contacts.models import Organisation, OrganisationAlias, Person, Sector, User
 
 from . import imports
 from .models import Delegate, Enquiry, Event, ImportJob, Mission, PartneringMeeting
@@ -197,6 +198,21 @@ def import_job_read_table(*, job: ImportJob) -> imports.Table:
     with job.file.open("rb") as handle:
         data = handle.read()
     return imports.read_table(data, encoding=job.encoding or "auto")
+
+
+def import_job_match_organisation(
+    *, job: ImportJob, planned: "imports.Planned", organisation: Organisation, acting_user: User
+) -> list[str]:
+    """The user says a name the import would create is an organisation we have: its names in the
+    file become aliases of that organisation, so this preview, and every later file, match it."""
+    if job.status != ImportJob.Status.MAPPED:
+        raise ImportRefused("This import has already run.")
+    if organisation.merged_into_id:
+        raise ImportRefused(f"{organisation} was merged into another record; pick that one.")
+    names = dict.fromkeys(n for n in (planned.values.get("name", ""), planned.values.get("name_native", "")) if n)
+    for name in names:
+        add_alias(organisation, name, source=OrganisationAlias.Source.IMPORT, acting_user=acting_user)
+    return list(names)
 
 
 def import_job_set_mapping(

@@ -20,7 +20,7 @@ from ..forms import OrganisationInlineForm, PersonInlineForm
 from ..models import Organisation
 
 # The form field a picked record goes into; anything else is ignored.
-FIELD = re.compile(r"^[a-z_]{1,40}$")
+FIELD = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")  # a form field's name, with its prefix ("row2-organisation")
 MAX_QUERY = 100
 
 

@@ -1,5 +1,7 @@
 """Imports: upload a file, map its columns, preview, import (in the background when large)."""
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,10 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from .. import imports, services
 from ..access import get_import_job_for_user, get_mission_for_user, may_import_contacts
-from ..forms import ImportMappingForm, ImportUploadForm
+from ..forms import ImportMappingForm, ImportMatchForm, ImportUploadForm
 from ..models import ImportJob
 
 MISSION_KINDS = {ImportJob.Kind.DELEGATES, ImportJob.Kind.MEETINGS}
@@ -193,6 +196,8 @@ def import_preview(request, job_pk):
     mapped = [spec for spec in imports.fields_for(job.kind) if spec.name in job.mapping]
     for row in shown:
         row.display_cells = [(spec.label, row.cells[spec.name]) for spec in mapped if row.cells.get(spec.name)]
+        if not row.errors and plan.new_organisation_on(row.number) is not None:
+            row.match_form = ImportMatchForm(prefix=f"row{row.number}", initial={"row": row.number})
     return render(
         request,
         "events/imports/preview.html",
@@ -209,6 +214,38 @@ def import_preview(request, job_pk):
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def import_match(request, job_pk):
+    """ "We have this one" on a new organisation of the preview."""
+    job = get_import_job_for_user(request.user, job_pk)
+    if job.status != ImportJob.Status.MAPPED:
+        return redirect("events:import-detail", job_pk=job.pk)
+    prefix = request.POST.get("prefix", "")
+    form = ImportMatchForm(request.POST, prefix=prefix if re.fullmatch(r"row\d{1,6}", prefix) else "row0")
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("events:import-preview", job_pk=job.pk)
+    table = _read_or_restart(request, job)
+    if table is None:
+        return redirect(_restart_url(job))
+    planned = imports.plan_import(job=job, table=table).new_organisation_on(form.cleaned_data["row"])
+    organisation = form.cleaned_data["organisation"]
+    if planned is None:
+        messages.error(request, f"Row {form.cleaned_data['row']} names no new organisation any more: nothing changed.")
+        return redirect("events:import-preview", job_pk=job.pk)
+    try:
+        names = services.import_job_match_organisation(
+            job=job, planned=planned, organisation=organisation, acting_user=request.user
+        )
+    except services.ImportRefused as error:
+        messages.error(request, str(error))
+    else:
+        said = " and ".join(f"“{name}”" for name in names)
+        messages.success(request, f"{said} is now matched to {organisation}, in this file and in later ones.")
+    return redirect("events:import-preview", job_pk=job.pk)
 
 
 def _result_context(job):

@@ -145,3 +145,70 @@ def test_a_japanese_contact_in_one_column_stays_family_name_first(importer, miss
     person = PartneringMeeting.objects.get(mission=mission).counterpart_people.get()
     assert (person.family_name, person.given_name, person.full_name) == ("田中", "裕子", "田中 裕子")
     assert str(person) == person.display_name and "裕子 田中" not in person.display_name
+
+
+def _new_kobe(importer, mission, name="m.csv"):
+    day = f"{mission.start_date:%Y-%m-%d}"
+    data = csv_bytes([HEADER, [day, "15:00", "Oscar Ces", "Kobe Medical Centre", "神戸医療センター"]])
+    job = importer.upload_ok("meetings", name, data, mission=mission)
+    importer.submit_mapping(job)
+    return job
+
+
+def match(importer, job, organisation, row=2, prefix=None):
+    from django.urls import reverse
+
+    prefix = prefix or f"row{row}"
+    data = {"prefix": prefix, f"{prefix}-row": row, f"{prefix}-organisation": organisation}
+    return importer.client.post(reverse("events:import-match", kwargs={"job_pk": job.pk}), data, follow=True)
+
+
+def test_the_preview_matches_a_new_name_to_one_we_have_and_remembers_it(importer, mission):
+    kobe = OrganisationFactory(
+        name="Kobe City Medical Center General Hospital", name_native="神戸市立医療センター中央市民病院"
+    )
+    job = _new_kobe(importer, mission)
+    preview = importer.preview(job).content.decode()
+    assert "We have this organisation…" in preview and "new <span" in preview
+
+    response = match(importer, job, kobe.pk)
+    html = response.content.decode()
+    assert "is now matched to" in html
+    assert "also known as" in html and "Kobe Medical Centre" in html
+    assert set(kobe.aliases.values_list("name", flat=True)) == {"Kobe Medical Centre", "神戸医療センター"}
+    before = Organisation.objects.count()
+    importer.confirm(job)
+    meeting = PartneringMeeting.objects.get(mission=mission)
+    assert list(meeting.counterpart_organisations.all()) == [kobe] and Organisation.objects.count() == before
+
+    # The next file with the same name matches by itself.
+    again = _new_kobe(importer, mission, "next.csv")
+    assert "also known as “Kobe Medical Centre”" in importer.preview(again).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("row", "organisation", "message"),
+    [
+        (3, None, "names no new organisation"),  # no such row
+        (2, "999999", "Pick the organisation it is."),
+        (2, "", "Pick the organisation it is."),
+        ("x", None, "Enter a whole number."),
+    ],
+)
+def test_a_bad_match_says_why_and_changes_nothing(importer, mission, row, organisation, message):
+    kobe = OrganisationFactory(name="Kobe City Medical Center")
+    job = _new_kobe(importer, mission)
+    html = match(
+        importer, job, kobe.pk if organisation is None else organisation, row=row, prefix="row2"
+    ).content.decode()
+    assert message in html
+    assert not kobe.aliases.exists()
+
+
+def test_a_merged_organisation_cannot_be_matched(importer, mission, world):
+    kobe = OrganisationFactory(name="Kobe City Medical Center")
+    twin = OrganisationFactory(name="Kobe City Medical Centre (old record)")
+    services.organisation_merge(survivor=kobe, other=twin, take_from_other=set(), acting_user=world.mary)
+    job = _new_kobe(importer, mission)
+    assert "Pick the organisation it is." in match(importer, job, twin.pk).content.decode()
+    assert not twin.aliases.exists()
