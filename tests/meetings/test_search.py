@@ -119,7 +119,9 @@ def test_indexes_serve_two_kanji_latin_and_misspelt_queries(many_contacts, taked
        are answered through the GIN indexes on the bigram arrays, not by reading the table.
     2. For "Take" and the typo "Takda" PostgreSQL's estimates for the trigram GIN scan
        and a sequential scan are close at this size (either may win), so this only
-       proves, with sequential scans priced out, that the trigram index matches the query.
+       proves, with sequential scans priced out, that the trigram index serves the
+       word-similarity condition (on its own: with ``merged_into IS NULL`` beside it the
+       planner may as well start from that column's index, and it did, now and then).
     """
     plan = _plan(organisations_matching("武田"))
     assert "contacts_org_search_grams_gin" in plan, plan
@@ -131,7 +133,7 @@ def test_indexes_serve_two_kanji_latin_and_misspelt_queries(many_contacts, taked
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
     for query in ("Take", "Takda"):
-        plan = _plan(organisations_matching(query))
+        plan = _plan(Organisation.objects.filter(search_key__trigram_word_similar=query.lower()))
         assert "contacts_org_search_key_trgm" in plan, plan
     assert takeda in organisations_matching("Takda")
 
