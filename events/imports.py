@@ -881,6 +881,10 @@ class RowPlan:
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     reasons: dict[str, str] = field(default_factory=dict)  # kind -> why this row matched an existing record
+    # Names of our side that are nobody on the mission's delegate list, and the organisation of our
+    # side if it is one we have: the preview offers to add them to the mission.
+    unknown_delegates: list[str] = field(default_factory=list)
+    our_organisation: Organisation | None = None
     organisation: Planned | None = None
     person: Planned | None = None
     delegate: Planned | None = None
@@ -924,6 +928,9 @@ class Plan:
     @property
     def ok_rows(self) -> list[RowPlan]:
         return [r for r in self.rows if not r.errors]
+
+    def row(self, number: int) -> RowPlan | None:
+        return next((row for row in self.rows if row.number == number), None)
 
     def new_organisation_on(self, number: int) -> Planned | None:
         """The organisation first named on row ``number`` that the import would create."""
@@ -1245,6 +1252,7 @@ def _our_side(job: ImportJob, text: dict, *, is_ours) -> tuple[dict, str]:
     theirs = sides["b" if ours == "a" else "a"]
     return {
         "delegates": sides[ours]["participant"],
+        "our_organisation": sides[ours]["organisation"],
         "company": theirs["organisation"],
         "contact": theirs["participant"],
         "their_country": theirs["country"],
@@ -1311,6 +1319,8 @@ def _plan_meetings(job: ImportJob, rows, directory: _Directory) -> list[RowPlan]
             if problem:
                 row.errors.append(problem)
             text = {**text, **one_sided}
+            resolved = directory.resolved.get((text.get("our_organisation", ""), "")) or []
+            row.our_organisation = resolved[0].organisation if resolved else None
             if text.get("their_country"):
                 try:
                     country = parse_country(text["their_country"])
@@ -1377,6 +1387,7 @@ def _plan_meetings(job: ImportJob, rows, directory: _Directory) -> list[RowPlan]
                 row.errors.append(f"“{name}” matches several delegates; use the full name.")
             else:
                 row.errors.append(f"Unknown delegate “{name}”: not on this mission's delegate list.")
+                row.unknown_delegates.append(name)
         row.meeting_delegates = ours
         if not (text.get("company") or text.get("company_native")):
             row.errors.append("The company is missing.")

@@ -215,6 +215,38 @@ def import_job_match_organisation(
     return list(names)
 
 
+@transaction.atomic
+def import_job_add_delegate(
+    *, job: ImportJob, name: str, organisation: Organisation | None, acting_user: User
+) -> Delegate:
+    """An unknown delegate of a meeting list joins the mission: the person we already have under
+    that name if there is exactly one, else a new person (with our side's organisation)."""
+    if job.status != ImportJob.Status.MAPPED:
+        raise ImportRefused("This import has already run.")
+    values = imports.split_person_name(name)
+    same_name = Person.objects.filter(merged_into__isnull=True)
+    if values["name_native"]:
+        same_name = same_name.filter(name_native=values["name_native"])
+    else:
+        same_name = same_name.filter(
+            Q(given_name__iexact=values["given_name"], family_name__iexact=values["family_name"])
+            | Q(given_name__iexact=values["family_name"], family_name__iexact=values["given_name"])
+        )
+    found = list(same_name.exclude(delegations__mission=job.mission)[:2])
+    if len(found) == 1:
+        return delegate_add(mission=job.mission, person=found[0], role=Delegate.Role.DELEGATE, added_by=acting_user)
+    person = contacts_services.person_create(
+        acting_user=acting_user,
+        given_name=values["given_name"][:100],
+        family_name=values["family_name"][:100],
+        name_native=values["name_native"][:200],
+        name_order=values.get("name_order") or Person.NameOrder.GIVEN_FIRST,
+        honorific=values.get("honorific", "")[:40],
+        organisation=organisation,
+    )
+    return delegate_add(mission=job.mission, person=person, role=Delegate.Role.DELEGATE, added_by=acting_user)
+
+
 def import_job_set_mapping(
     *,
     job: ImportJob,

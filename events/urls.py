@@ -31,6 +31,7 @@ urlpatterns = [
     path("imports/<int:job_pk>/columns/", imports.import_mapping, name="import-mapping"),
     path("imports/<int:job_pk>/preview/", imports.import_preview, name="import-preview"),
     path("imports/<int:job_pk>/match/", imports.import_match, name="import-match"),
+    path("imports/<int:job_pk>/add-delegate/", imports.import_add_delegate, name="import-add-delegate"),
     path("imports/<int:job_pk>/progress/", imports.import_progress, name="import-progress"),
     #
     # History tabs

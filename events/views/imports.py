@@ -5,7 +5,7 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -245,6 +245,32 @@ def import_match(request, job_pk):
     else:
         said = " and ".join(f"“{name}”" for name in names)
         messages.success(request, f"{said} is now matched to {organisation}, in this file and in later ones.")
+    return redirect("events:import-preview", job_pk=job.pk)
+
+
+@login_required
+@require_POST
+def import_add_delegate(request, job_pk):
+    """ "Add to the mission" on a row whose delegate is not on the delegate list."""
+    job = get_import_job_for_user(request.user, job_pk)
+    if job.status != ImportJob.Status.MAPPED or job.kind != ImportJob.Kind.MEETINGS:
+        return redirect("events:import-detail", job_pk=job.pk)
+    number, name = request.POST.get("row", ""), request.POST.get("name", "")
+    table = _read_or_restart(request, job)
+    if table is None:
+        return redirect(_restart_url(job))
+    row = imports.plan_import(job=job, table=table).row(int(number)) if number.isdigit() and len(number) < 7 else None
+    if row is None or name not in row.unknown_delegates:
+        messages.error(request, "That name is not an unknown delegate of this file any more: nothing changed.")
+        return redirect("events:import-preview", job_pk=job.pk)
+    try:
+        delegate = services.import_job_add_delegate(
+            job=job, name=name, organisation=row.our_organisation, acting_user=request.user
+        )
+    except (services.ImportRefused, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, f"{delegate.person.full_name} is now a delegate of {job.mission}.")
     return redirect("events:import-preview", job_pk=job.pk)
 
 

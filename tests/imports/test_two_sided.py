@@ -138,3 +138,38 @@ def test_half_a_two_sided_mapping_is_refused_at_the_columns_step(importer, missi
     response = importer.submit_mapping(job, {"organisation_b": ""})
     assert response.status_code == 400
     assert "A two-sided export needs all four columns: choose Organisation B." in response.content.decode()
+
+
+def add_delegate(importer, job, row, name):
+    from django.urls import reverse
+
+    url = reverse("events:import-add-delegate", kwargs={"job_pk": job.pk})
+    return importer.client.post(url, {"row": row, "name": name}, follow=True).content.decode()
+
+
+def test_an_unknown_delegate_of_our_organisation_is_added_to_the_mission_from_the_preview(importer, mission):
+    rows = [["Amelia Clarke", "Imperial College London", "UK", "Ken Sato", "Takeda", "Japan",
+             at(mission, 10), at(mission, 10, 30), "", "", ""]]  # fmt: skip
+    job = importer.upload_ok("meetings", "b.csv", csv_bytes([ENGLISH, *rows]), mission=mission)
+    importer.submit_mapping(job)
+    preview = importer.preview(job).content.decode()
+    assert "Unknown delegate “Amelia Clarke”" in preview
+    assert "Add Amelia Clarke to the mission's delegates" in preview
+
+    html = add_delegate(importer, job, 2, "Amelia Clarke")
+    assert "Amelia Clarke is now a delegate of" in html and "Unknown delegate" not in html
+    delegate = mission.delegates.get(person__family_name="Clarke")
+    assert delegate.person.organisation.name == "Imperial College London"
+    importer.confirm(job)
+    assert [d.pk for d in PartneringMeeting.objects.get(mission=mission).delegates.all()] == [delegate.pk]
+
+
+@pytest.mark.parametrize(("row", "name"), [(2, "Somebody Else"), (9, "Amelia Clarke"), ("x", "Amelia Clarke")])
+def test_adding_a_delegate_the_file_does_not_name_changes_nothing(importer, mission, row, name):
+    rows = [["Amelia Clarke", "Imperial College London", "UK", "Ken Sato", "Takeda", "Japan",
+             at(mission, 10), at(mission, 10, 30), "", "", ""]]  # fmt: skip
+    job = importer.upload_ok("meetings", "b.csv", csv_bytes([ENGLISH, *rows]), mission=mission)
+    importer.submit_mapping(job)
+    before = mission.delegates.count()
+    assert "is not an unknown delegate of this file" in add_delegate(importer, job, row, name)
+    assert mission.delegates.count() == before

@@ -130,6 +130,7 @@ RULES: dict[str, Rule] = {
     "events:import-preview": Rule(ORGANISES_A, kwargs=lambda w: {"job_pk": w.import_job.pk}),
     "events:import-progress": Rule(ORGANISES_A, kwargs=lambda w: {"job_pk": w.import_job.pk}),
     "events:import-match": Rule(ORGANISES_A, kwargs=lambda w: {"job_pk": w.import_job.pk}, method="post"),
+    "events:import-add-delegate": Rule(ORGANISES_A, kwargs=lambda w: {"job_pk": w.import_job.pk}, method="post"),
     # Mission report and exports (issue 5): managers and the mission's organisers only.
     "followups:mission-report": Rule(ORGANISES_A, kwargs=lambda w: {"pk": w.mission_a.pk}),
     "followups:mission-report-compare": Rule(
