@@ -172,7 +172,9 @@ class PersonInlineForm(forms.Form):
     prefix = "newperson"
     use_required_attribute = False
 
-    family_name = forms.CharField(max_length=100)
+    family_name = forms.CharField(
+        max_length=100, required=False, help_text="Leave it empty when only the Japanese name is known."
+    )
     given_name = forms.CharField(max_length=100, required=False)
     name_native = forms.CharField(label="Name in Japanese (or other script)", max_length=200, required=False)
     name_order = forms.ChoiceField(choices=Person.NameOrder.choices, initial=Person.NameOrder.GIVEN_FIRST)
@@ -180,6 +182,18 @@ class PersonInlineForm(forms.Form):
         queryset=Organisation.objects.filter(merged_into__isnull=True), required=False, widget=forms.RadioSelect
     )
     email = forms.EmailField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        family, native = data.get("family_name", "").strip(), data.get("name_native", "").strip()
+        if not family and not native:
+            raise forms.ValidationError("Give the person's family name, or their name in Japanese.")
+        if not family:
+            # Known only in Japanese: 佐藤 健 is family name first (a name without a space is kept whole).
+            parts = native.split(maxsplit=1)
+            data["family_name"], data["given_name"] = parts[0][:100], (parts[1] if len(parts) > 1 else "")[:100]
+            data["name_order"] = Person.NameOrder.FAMILY_FIRST
+        return data
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)

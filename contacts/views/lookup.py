@@ -15,9 +15,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from .. import search, services
-from ..duplicates import organisation_duplicates
+from ..duplicates import organisation_duplicates, person_duplicates
 from ..forms import OrganisationInlineForm, PersonInlineForm
-from ..models import Organisation
+from ..models import Organisation, Person
 
 # The form field a picked record goes into; anything else is ignored.
 FIELD = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")  # a form field's name, with its prefix ("row2-organisation")
@@ -122,11 +122,12 @@ def organisation_create(request):
     )
 
 
-def _existing_choice(request) -> Organisation | None:
+def _existing_choice(request, model=Organisation):
+    """The record picked with "Use this one", if it exists and was not merged away."""
     value = request.POST.get("use", "")
     if not (value.isascii() and value.isdigit() and len(value) <= 18):
         return None
-    return Organisation.objects.filter(pk=value, merged_into__isnull=True).first()
+    return model.objects.filter(pk=value, merged_into__isnull=True).first()
 
 
 def _picked_organisations(request):
@@ -141,15 +142,28 @@ def _picked_organisations(request):
 def person_create(request):
     field = _field(request) or "counterpart_people"
     organisations = _picked_organisations(request)
+    duplicates = []
     if request.method == "POST":
+        existing = _existing_choice(request, Person)
+        if existing is not None:  # "Use this one" on the duplicate warning
+            return _picked(request, field=field, record=existing, label=str(existing))
         form = PersonInlineForm(request.POST, organisations=organisations)
         if form.is_valid():
-            try:
-                person = services.person_create(acting_user=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                return _picked(request, field=field, record=person, label=str(person))
+            data = form.cleaned_data
+            if "create_anyway" not in request.POST:
+                duplicates = person_duplicates(
+                    given_name=data["given_name"],
+                    family_name=data["family_name"],
+                    name_native=data["name_native"],
+                    email=data["email"],
+                )
+            if not duplicates:
+                try:
+                    person = services.person_create(acting_user=request.user, **data)
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    return _picked(request, field=field, record=person, label=str(person))
     else:
         form = PersonInlineForm(
             initial=PersonInlineForm.initial_from_query(_query(request)), organisations=organisations
@@ -163,6 +177,7 @@ def person_create(request):
             "form": form,
             "field": field,
             "organisations": organisations,
+            "duplicates": duplicates,
             "partial": "contacts/lookup/person_form.html",
             "title": "New person",
         },

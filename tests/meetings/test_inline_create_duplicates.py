@@ -80,3 +80,35 @@ def test_inline_create_on_a_phone_warns_about_a_company_typed_in_japanese(phone_
     assert chip.inner_text() == "Ajinomoto (味の素)"
     assert Organisation.objects.filter(name_native__startswith="味の素").count() == 1
     assert ajinomoto.pk == int(orgs.locator('input[type="hidden"][name="counterpart_organisations"]').input_value())
+
+
+PERSON_URL = reverse("contacts:person-create-inline")
+
+
+def post_person(client, **values):
+    data = {"field": "counterpart_people", "newperson-name_order": "given_first"}
+    data.update(
+        {key if key in ("use", "create_anyway") else f"newperson-{key}": value for key, value in values.items()}
+    )
+    return client.post(PERSON_URL, data, headers=HTMX)
+
+
+def test_a_person_we_have_is_offered_and_a_japanese_name_alone_is_enough(client, world):
+    from contacts.models import Person
+
+    from ..factories import PersonFactory
+
+    sato = PersonFactory(given_name="Ken", family_name="Sato", name_native="佐藤 健", email="k.sato@example.jp")
+    client.login(username="dave", password=PASSWORD)
+    before = Person.objects.count()
+    html = post_person(client, name_native="佐藤健").content.decode()
+    assert "We may already have this person" in html and "Ken Sato (佐藤 健)" in html
+    assert Person.objects.count() == before
+    picked = post_person(client, name_native="佐藤健", use=str(sato.pk))
+    assert json.loads(picked["HX-Trigger"])["crm:picked"]["id"] == sato.pk
+
+    created = post_person(client, name_native="田中 裕子")
+    person = Person.objects.get(pk=json.loads(created["HX-Trigger"])["crm:picked"]["id"])
+    assert (person.family_name, person.given_name, person.name_order) == ("田中", "裕子", "family_first")
+    assert person.full_name == "田中 裕子"
+    assert "Give the person&#x27;s family name" in post_person(client, given_name="Ken").content.decode()
