@@ -71,10 +71,6 @@ def website_domain(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def email_domain(email: str) -> str:
-    return email.rpartition("@")[2].lower() if "@" in email else ""
-
-
 def _similarity(stored_fields: list, typed: list[str]):
     """The best pg_trgm similarity between any stored field and any typed value."""
     values = [value for value in typed if value and value.strip()]

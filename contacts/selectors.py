@@ -65,10 +65,6 @@ def person_activity(*, user, person: Person):
     return activity_provider().for_person(user=user, person=person)
 
 
-def missions_for_filter(*, user):
-    return activity_provider().missions(user=user)
-
-
 def organisation_countries(*, with_people: bool = False) -> list[str]:
     """The countries of (unmerged) organisations, optionally only those with people, in one query.
 

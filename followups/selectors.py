@@ -171,11 +171,6 @@ class ContactActivityProvider:
 contact_activity = ContactActivityProvider()
 
 
-def followup_detail(*, user, pk) -> FollowUp:
-    """One follow-up with everything its page shows (access already decided by the caller's helper)."""
-    return followup_base_queryset().filter(pk__in=followups_visible_to(user).values("pk")).get(pk=pk)
-
-
 def mission_followups(*, mission: Mission) -> QuerySet[FollowUp]:
     """Every follow-up of a mission, for its organisers: open ones first (soonest due), then done.
     The list shows how many notes each has, not the notes: a count, not a prefetch of every note."""
@@ -188,10 +183,6 @@ def mission_followups(*, mission: Mission) -> QuerySet[FollowUp]:
         .filter(mission=mission)
         .order_by("-status", "due_on", "-priority", "pk")
     )
-
-
-def mission_delegates(*, mission: Mission) -> QuerySet[Delegate]:
-    return mission.delegates.select_related("person").order_by("person__family_name", "person__given_name")
 
 
 def outcome_base_queryset() -> QuerySet[Outcome]:
