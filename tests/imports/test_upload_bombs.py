@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.db import IntegrityError
 
-from events import imports
+from events.imports import files
 from events.models import ImportJob
 
 from .conftest import csv_bytes, xlsx_bytes
@@ -74,7 +74,7 @@ def test_twenty_thousand_identical_header_names_are_refused_as_too_wide(importer
 
 
 def test_repeated_header_names_are_numbered_in_one_pass():
-    names = imports._unique_headers(["Email"] * 150 + ["", "Email (2)"])
+    names = files._unique_headers(["Email"] * 150 + ["", "Email (2)"])
     assert names[:3] == ["Email", "Email (2)", "Email (3)"]
     assert names[149] == "Email (150)"
     assert names[150] == "Column 151"
@@ -93,13 +93,13 @@ def test_an_overlong_csv_cell_is_refused(importer, world, settings, length):
 
 
 def test_more_cells_than_one_import_reads_are_refused(importer, world, settings, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_CELLS", 1_000)
+    monkeypatch.setattr(files, "MAX_CELLS", 1_000)
     data = csv_bytes([[f"C{i}" for i in range(20)]] + [[str(n)] * 20 for n in range(60)])
     refused(importer, world, settings, "many.csv", data, "The file has 60 rows of 20 columns, more than the 1,000")
 
 
 def test_a_file_that_takes_too_long_to_read_is_stopped(importer, world, settings, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_READ_SECONDS", 0.0)
+    monkeypatch.setattr(files, "MAX_READ_SECONDS", 0.0)
     data = csv_bytes([ROWS[0]] + [["健", "佐藤", "佐藤 健", f"k{n}@example.jp"] for n in range(2_500)])
     refused(importer, world, settings, "slow.csv", data, "took longer than 0 seconds, so it was stopped")
 
