@@ -13,9 +13,10 @@ from django.core.validators import URLValidator, validate_email
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from contacts.identity.names import organisation_keys, query_keys
+from contacts.identity.names import fold_vowels, latin_words, organisation_keys, query_keys
 from contacts.identity.resolver import resolve_organisation, resolve_organisations
 from contacts.models import Organisation, Person
+from contacts.search import reading_words
 
 from ..models import Delegate
 from .files import Table, cell_text
@@ -189,7 +190,26 @@ class Directory:
             keys.add(normalise_name(f"{family} {given}"))
         if native:
             keys.add(native_key(native))
-        return keys - {""}
+        # Across scripts, by the family name's reading: someone known only as 佐藤 健 ("rj:") and
+        # someone known only as Ken Sato ("rl:"). Given names are left out: 健 is Ken, Takeshi or
+        # Tsuyoshi. A lookup of one script meets the other only (_across), never two Japanese names
+        # (佐藤 健 and 佐藤 謙 read alike and are two people), and person() accepts such a match only
+        # within the row's organisation.
+        if has_japanese(native or family) and not latin_words(f"{given} {family}"):
+            keys.add("rj:" + " ".join(reading_words(family or native.split()[0])))
+        elif family and not native and not has_japanese(f"{given} {family}"):
+            keys.add("rl:" + " ".join(fold_vowels(w) for w in latin_words(family)))
+        return keys - {"", "rj:", "rl:"}
+
+    @staticmethod
+    def _across(keys: set[str]) -> set[str]:
+        """A person's reading keys as the other script's: "rj:sato" looks up "rl:sato" and back."""
+        swap = {"rj:": "rl:", "rl:": "rj:"}
+        return {swap[key[:3]] + key[3:] for key in keys if key[:3] in swap}
+
+    @staticmethod
+    def _as_written(keys: set[str]) -> set[str]:
+        return {key for key in keys if key[:3] not in ("rj:", "rl:")}
 
     def _existing_org(self, organisation: Organisation) -> Planned:
         return self.existing_orgs.setdefault(organisation.pk, Planned("organisation", existing=organisation))
@@ -228,8 +248,14 @@ class Directory:
             values.get("given_name", ""), values.get("family_name", ""), values.get("name_native", "")
         )
         candidates: list[Planned] = []
-        for key in keys:
+        for key in self._as_written(keys):
             candidates += [c for c in self.people_by_name.get(key, []) if c not in candidates]
+        if not candidates and organisation is not None:
+            by_reading = {id(c): c for key in self._across(keys) for c in self.people_by_name.get(key, [])}
+            colleagues = [c for c in by_reading.values() if self._org_of(c) is organisation]
+            if len(colleagues) == 1 and not (email and self._email_of(colleagues[0])):
+                notes.append(f"{colleagues[0].label()} by the reading of the family name, at the same organisation.")
+                return colleagues[0]
         if organisation is not None and len(candidates) > 1:
             same_org = [c for c in candidates if self._org_of(c) is organisation]
             candidates = same_org or candidates

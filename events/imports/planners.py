@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from collections import defaultdict
 
+from contacts.search import reading_words
+
 from ..models import Delegate, Event, ImportJob, Mission, PartneringMeeting
 from .fields import MEETING_MARGIN_DAYS, TWO_SIDED
 from .files import Table, is_blank
@@ -42,11 +44,15 @@ def plan_import(*, job: ImportJob, table: Table) -> Plan:
             families.add(normalise_name(text["family_name"]))
         if text.get("name_native"):
             natives.add(text["name_native"])
-        if text.get("contact"):
-            split = split_person_name(text["contact"])
-            families.add(normalise_name(split["family_name"]))
-            if split["name_native"]:
-                natives.add(split["name_native"])
+        # The people a meeting list names in one cell: its contact, or both sides of a two-sided export.
+        for name in ("contact", "participant_a", "participant_b"):
+            if text.get(name):
+                split = split_person_name(text[name])
+                families.add(normalise_name(split["family_name"]))
+                if split["name_native"]:
+                    natives.add(split["name_native"])
+                    # ... and by reading, so 佐藤 健 finds the Ken Sato we have: "sato".
+                    families.update(reading_words(split["family_name"])[:1])
     directory = Directory(org_names=org_names, emails=emails, family_names=families, natives=natives)
     planner = {
         ImportJob.Kind.DELEGATES: _plan_delegates,

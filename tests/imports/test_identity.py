@@ -212,3 +212,18 @@ def test_a_merged_organisation_cannot_be_matched(importer, mission, world):
     job = _new_kobe(importer, mission)
     assert "Pick the organisation it is." in match(importer, job, twin.pk).content.decode()
     assert not twin.aliases.exists()
+
+
+def test_a_contact_written_in_japanese_is_the_person_we_know_in_latin_letters(importer, mission):
+    from contacts.models import Person
+
+    takeda = OrganisationFactory(name="Takeda Pharmaceutical", name_native="武田薬品工業")
+    sato = PersonFactory(given_name="Ken", family_name="Sato", organisation=takeda)
+    namesake = PersonFactory(given_name="謙", family_name="佐藤", name_native="佐藤 謙", organisation=takeda)
+    day = f"{mission.start_date:%Y-%m-%d}"
+    rows = [[*HEADER, "Contact person"], [day, "15:00", "Oscar Ces", "", "武田薬品工業", "佐藤 健"]]
+    before = Person.objects.count()
+    importer.run("meetings", "m.csv", csv_bytes(rows), mission=mission)
+    meeting = PartneringMeeting.objects.get(mission=mission)
+    assert list(meeting.counterpart_people.all()) == [sato]  # by reading; 佐藤 謙 reads alike but is written otherwise
+    assert Person.objects.count() == before and namesake not in meeting.counterpart_people.all()

@@ -173,3 +173,14 @@ def test_adding_a_delegate_the_file_does_not_name_changes_nothing(importer, miss
     before = mission.delegates.count()
     assert "is not an unknown delegate of this file" in add_delegate(importer, job, row, name)
     assert mission.delegates.count() == before
+
+
+def test_reimporting_a_two_sided_export_creates_no_second_person(importer, mission):
+    data = csv_bytes([ENGLISH, *export(mission)], encoding="utf-8-sig")
+    importer.run("meetings", "b2match.csv", data, mission=mission)
+    from contacts.models import Person
+
+    counts = (Person.objects.count(), Organisation.objects.count(), PartneringMeeting.objects.count())
+    again = importer.run("meetings", "b2match-again.csv", data + b"\r\n", mission=mission)
+    assert again.created_count == 0
+    assert (Person.objects.count(), Organisation.objects.count(), PartneringMeeting.objects.count()) == counts
