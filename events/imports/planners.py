@@ -219,8 +219,10 @@ def _plan_meetings(job: ImportJob, rows, directory: Directory) -> list[RowPlan]:
         country = default_country
         if two_sided:
             one_sided, problem = _our_side(job, text, is_ours=is_ours)
-            if problem:
+            if problem:  # the one thing to fix on this row: what follows from a side would only repeat it
                 row.errors.append(problem)
+                parsed.append((row, None, 30, PartneringMeeting.Status.SCHEDULED, None))
+                continue
             text = {**text, **one_sided}
             resolved = directory.resolved.get((text.get("our_organisation", ""), "")) or []
             row.our_organisation = resolved[0].organisation if resolved else None

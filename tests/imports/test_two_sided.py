@@ -112,6 +112,7 @@ def test_rows_that_cannot_be_right_are_errors_and_nothing_is_written(importer, m
     assert re.search(r"is outside the mission&#x27;s dates|is outside the mission's dates", preview)
     assert "Neither side is ours" in preview and "Mickey Mouse, Disney" in preview
     assert "Both sides look like ours" in preview
+    assert "Our delegate is missing" not in preview and "The company is missing" not in preview
     before = Organisation.objects.count()
     importer.confirm(job)
     job.refresh_from_db()
